@@ -1,0 +1,88 @@
+// The one place any error becomes an HTTP response: application/problem+json (RFC 9457), never a stack trace.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { HttpProblem } from "../errors.js";
+
+export const PROBLEM_TYPE = "application/problem+json";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  408: "Request Timeout",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/** Details for Fastify's own client errors, phrased for the person calling the API. */
+function fastifyDetail(error: FastifyError, limit: number): string {
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return `The request body is larger than the limit of ${limit} bytes.`;
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return "Send the payload as application/json or as YAML (application/yaml, application/x-yaml or text/yaml).";
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return "The request body is empty; send the job payload as JSON or YAML.";
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return "The Content-Length header does not match the body.";
+    default:
+      return error.message.replace(/^FST_\w+:\s*/, "");
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?: string): FastifyReply {
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_TYPE)
+    .send({
+      type: "about:blank",
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      ...(instance ? { instance } : {}),
+      ...problem.extra,
+    });
+}
+
+export function toProblem(error: unknown, bodyLimit: number): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  const e = error as FastifyError;
+  const status = typeof e?.statusCode === "number" ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    return new HttpProblem(status, TITLES[status] ?? "Client Error", fastifyDetail(e, bodyLimit));
+  }
+  if (status === 503)
+    return new HttpProblem(503, TITLES[503] as string, "Storage is unreachable; retry later.", {
+      headers: { "retry-after": "5" },
+    });
+  return new HttpProblem(
+    500,
+    TITLES[500] as string,
+    "The server failed to handle the request; it has been logged.",
+  );
+}
+
+export function problem(status: number, detail: string, extra?: Record<string, unknown>): HttpProblem {
+  return new HttpProblem(status, TITLES[status] ?? "Error", detail, { extra });
+}
+
+/** Installs the error and not-found handlers. */
+export function installProblemHandlers(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const p = toProblem(error, bodyLimit);
+    if (p.status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ status: p.status, code: (error as FastifyError).code }, p.message);
+    return sendProblem(reply, p, request.url.split("?")[0]);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split("?")[0]}.`)),
+  );
+}

@@ -1,0 +1,172 @@
+// /jobs routes: submit, read, download.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ServiceApp } from "../../app/service-app.js";
+import type { ServiceConfig } from "../../config/config.js";
+import { submitJob } from "../../jobs/submit.js";
+import type { JobRecord, Storage } from "../../storage/types.js";
+import { YAML_TYPES } from "../body.js";
+import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
+import { payloadJsonSchema } from "../openapi.js";
+import { problem } from "../problem.js";
+import { validatePayload } from "../validate.js";
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const IDEMPOTENCY_KEY_MAX = 255;
+
+export interface JobsRouteDeps {
+  app: ServiceApp;
+  storage: Storage;
+  config: ServiceConfig;
+}
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [c, { content: { "application/problem+json": { schema: problemSchema } } }]),
+  );
+
+const idParams = { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] };
+
+export async function jobsRoutes(
+  api: FastifyInstance,
+  { app, storage, config }: JobsRouteDeps,
+): Promise<void> {
+  const definition = app.definition;
+  const bodySchema = payloadJsonSchema(definition.schema, app.options.example);
+
+  /** Reads a job the caller may see; anything else is 404, so ids of other owners are not confirmed. */
+  async function findJob(request: FastifyRequest<{ Params: { id: string } }>): Promise<JobRecord> {
+    const { id } = request.params;
+    const job = JOB_ID.test(id) ? await storage.jobs.get(id) : undefined;
+    if (!job || job.owner !== ownerOf(request))
+      throw problem(404, `No job with id ${JSON.stringify(id.slice(0, 64))}.`);
+    return job;
+  }
+
+  const sign = (job: JobRecord) =>
+    storage.blobs.sign(job.blobName as string, config.sasTtlMs, {
+      contentType: job.contentType ?? "application/octet-stream",
+      filename: job.filename,
+    });
+
+  api.post(
+    "/jobs",
+    {
+      schema: {
+        summary: "Submit a job",
+        description:
+          "The body is the payload, as JSON or YAML. The same payload or Idempotency-Key returns the existing job.",
+        headers: {
+          type: "object",
+          properties: { "idempotency-key": { type: "string", maxLength: IDEMPOTENCY_KEY_MAX } },
+        },
+        body: {
+          content: Object.fromEntries(
+            ["application/json", ...YAML_TYPES].map((t) => [t, { schema: bodySchema }]),
+          ),
+        },
+        response: {
+          202: {
+            description: "Accepted: the new job",
+            content: { "application/json": { schema: jobViewSchema } },
+          },
+          200: {
+            description: "The existing job for the same payload or key",
+            content: { "application/json": { schema: jobViewSchema } },
+          },
+          ...problems(400, 413, 415, 422, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const idempotencyKey = header(request, "idempotency-key");
+      if (
+        idempotencyKey !== undefined &&
+        (idempotencyKey === "" || idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
+      ) {
+        throw problem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
+      }
+      const payload = validatePayload(definition.schema, request.body);
+      const { job, created } = await submitJob(storage, { payload, owner: ownerOf(request), idempotencyKey });
+      return reply
+        .code(created ? 202 : 200)
+        .header("location", `/jobs/${job.id}`)
+        .send(jobView(job));
+    },
+  );
+
+  api.get<{ Params: { id: string } }>(
+    "/jobs/:id",
+    {
+      schema: {
+        summary: "Read a job",
+        params: idParams,
+        response: {
+          200: { description: "The job", content: { "application/json": { schema: jobViewSchema } } },
+          ...problems(404),
+        },
+      },
+    },
+    async (request) => {
+      const job = await findJob(request);
+      return jobView(job, job.status === "done" ? (await sign(job)).url : undefined);
+    },
+  );
+
+  api.get<{ Params: { id: string } }>(
+    "/jobs/:id/download",
+    {
+      schema: {
+        summary: "Download a job's file",
+        description: `Redirects (302) to a fresh read-only link valid for ${config.sasTtlMs / 1000} s; with Accept: application/json returns the link instead.`,
+        params: idParams,
+        response: {
+          200: {
+            description: "The link",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    download_url: { type: "string" },
+                    expires_at: { type: "string", format: "date-time" },
+                  },
+                },
+              },
+            },
+          },
+          302: { description: "Redirect to the file" },
+          ...problems(404, 409),
+        },
+      },
+    },
+    async (request, reply: FastifyReply) => {
+      const job = await findJob(request);
+      if (job.status !== "done") {
+        throw problem(
+          409,
+          `Job ${job.id} is ${job.status}; its file can be downloaded once its status is done.`,
+          {
+            job_status: job.status,
+          },
+        );
+      }
+      const link = await sign(job);
+      if (wantsJson(request)) return { download_url: link.url, expires_at: link.expiresAt.toISOString() };
+      return reply.redirect(link.url, 302);
+    },
+  );
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return (header(request, "accept") ?? "").includes("application/json");
+}
+
+/** The authenticated principal; empty while the API runs without keys or tokens. */
+export function ownerOf(request: FastifyRequest): string {
+  return (request as FastifyRequest & { principal?: string }).principal ?? "";
+}

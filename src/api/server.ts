@@ -1,0 +1,39 @@
+// Builds the HTTP API: body parsing, problem+json errors, OpenAPI docs and the routes.
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { ServiceApp } from "../app/service-app.js";
+import type { ServiceConfig } from "../config/config.js";
+import type { Storage } from "../storage/types.js";
+import { installBodyParsers } from "./body.js";
+import { installOpenApi } from "./openapi.js";
+import { installProblemHandlers } from "./problem.js";
+import { healthRoutes } from "./routes/health.js";
+import { jobsRoutes } from "./routes/jobs.js";
+
+export interface ApiOptions {
+  app: ServiceApp;
+  storage: Storage;
+  config: ServiceConfig;
+  /** The process logger; omitted: no request logs (tests, benchmarks). */
+  log?: FastifyBaseLogger;
+}
+
+export async function buildApi({ app, storage, config, log }: ApiOptions): Promise<FastifyInstance> {
+  const api = Fastify({
+    ...(log ? { loggerInstance: log } : { logger: false }),
+    bodyLimit: config.maxPayloadBytes,
+    requestTimeout: config.requestTimeoutMs,
+    genReqId: () => randomUUID(),
+    // Route schemas document the API (OpenAPI); payloads are validated by the handler's zod schema instead.
+    ajv: { customOptions: { strict: false } },
+  });
+  api.setValidatorCompiler(() => () => true);
+  api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  installProblemHandlers(api, config.maxPayloadBytes);
+  installBodyParsers(api);
+  await installOpenApi(api, app);
+  await api.register(healthRoutes, { app });
+  await api.register(jobsRoutes, { app, storage, config });
+  return api;
+}

@@ -1,0 +1,21 @@
+// `praisonai-svc api [file]`: the HTTP API alone (the deployment's api container).
+import type { Command } from "commander";
+import { onShutdownSignal, startApi } from "../roles.js";
+import { connectStorage, setupService } from "../service-setup.js";
+
+export function apiCommand(program: Command): void {
+  program
+    .command("api")
+    .description("run the HTTP API only (jobs are processed by `praisonai-svc worker` processes)")
+    .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
+    .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
+    .action(async (file: string | undefined, opts: { port?: string }) => {
+      const setup = await setupService({ file, port: opts.port, role: "api" });
+      const storage = await connectStorage(setup.config);
+      const { api, url } = await startApi({ ...setup, storage });
+      setup.log.info({ url }, `${setup.app.name} API listening`);
+      onShutdownSignal(async () => {
+        await api.close();
+      });
+    });
+}

@@ -1,0 +1,115 @@
+// `praisonai-svc run [file]`: API and worker together for local use; starts local storage when none is configured.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { hasConnections, readConnections } from "../../config/config.js";
+import { type Azurite, startAzurite } from "../../local/azurite.js";
+import { onShutdownSignal, startApi } from "../roles.js";
+import { connectStorage, setupService } from "../service-setup.js";
+
+const BIN = fileURLToPath(new URL("../../../bin/praisonai-svc.js", import.meta.url));
+/** Where `run` keeps local storage, relative to the handlers file's folder. */
+export const LOCAL_DATA_DIR = path.join(".praisonai-svc", "azurite");
+
+export function runCommand(program: Command): void {
+  program
+    .command("run")
+    .description(
+      "run the API and a worker; without AZURE_STORAGE_CONNECTION_STRING, on local storage (Azurite)",
+    )
+    .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
+    .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
+    .action(async (file: string | undefined, opts: { port?: string }) => {
+      const setup = await setupService({ file, port: opts.port, role: "api" });
+      const { config, log, app } = setup;
+      let azurite: Azurite | undefined;
+      if (!hasConnections(config.connections)) {
+        const location = path.join(setup.projectDir, LOCAL_DATA_DIR);
+        azurite = await startAzurite({ location, projectDir: setup.projectDir });
+        config.connections = readConnections({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
+      }
+      const stopAzurite = () => azurite?.stop();
+      process.once("exit", () => azurite && process.kill(azurite.pid, "SIGTERM"));
+
+      const storage = await connectStorage(config).catch(async (e) => {
+        await stopAzurite();
+        throw e;
+      });
+      const { api, url } = await startApi({ ...setup, storage });
+      // The worker runs in its own process, so a CPU-heavy handler never stalls the API.
+      const worker = superviseWorker(
+        setup.file,
+        { ...process.env, ...connectionEnv(config.connections) },
+        log,
+      );
+
+      printBanner({
+        name: app.name,
+        url,
+        local: azurite ? path.join(setup.projectDir, LOCAL_DATA_DIR) : undefined,
+        example: app.options.example,
+      });
+      onShutdownSignal(async () => {
+        await Promise.all([api.close(), worker.stop()]);
+        await stopAzurite();
+      });
+    });
+}
+
+function connectionEnv(c: { table?: string; queue?: string; blob?: string }): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (c.blob) env.AZURE_STORAGE_CONNECTION_STRING = c.blob;
+  if (c.table) env.AZURE_TABLE_CONN_STRING = c.table;
+  if (c.queue) env.AZURE_QUEUE_CONN_STRING = c.queue;
+  return env;
+}
+
+/** Runs `praisonai-svc worker` as a child process and restarts it if it dies (at most 5 times a minute). */
+function superviseWorker(file: string, env: NodeJS.ProcessEnv, log: { warn(o: object, m: string): void }) {
+  let child: ChildProcess;
+  let stopping = false;
+  const restarts: number[] = [];
+  const start = () => {
+    child = spawn(process.execPath, [BIN, "worker", file], { env, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts.length && (restarts[0] as number) < now - 60_000) restarts.shift();
+      if (restarts.length > 5) {
+        log.warn({ code, signal }, "worker keeps exiting; not restarting it again (see the errors above)");
+        return;
+      }
+      log.warn({ code, signal }, "worker exited; restarting it");
+      setTimeout(start, 1000);
+    });
+  };
+  start();
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+function printBanner(o: { name: string; url: string; local?: string; example?: unknown }): void {
+  const payload = JSON.stringify(o.example ?? {}).replace(/'/g, "'\\''");
+  const lines = [
+    "",
+    `  ${o.name} is running: API and worker${o.local ? ", on local storage (Azurite)" : ""}`,
+    `  API:      ${o.url}`,
+    `  Docs:     ${o.url}/docs`,
+    ...(o.local ? [`  Storage:  ${o.local}`] : []),
+    "  Submit a job:",
+    `    curl -sS -X POST ${o.url}/jobs -H 'Content-Type: application/json' -d '${payload}'`,
+    `  Then poll ${o.url}/jobs/<job_id> and fetch ${o.url}/jobs/<job_id>/download`,
+    "  Stop with Ctrl-C.",
+    "",
+  ];
+  process.stderr.write(`${lines.join("\n")}\n`);
+}

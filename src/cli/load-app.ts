@@ -1,0 +1,46 @@
+// Finds and imports the service's handlers file (TypeScript through tsx, or JavaScript) and checks what it exports.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ServiceApp } from "../app/service-app.js";
+import { CliError } from "./errors.js";
+
+export const DEFAULT_HANDLER_FILES = ["handlers.ts", "handlers.js", "handlers.mjs"];
+
+export function resolveHandlerFile(file: string | undefined, cwd = process.cwd()): string {
+  if (file) {
+    const full = path.resolve(cwd, file);
+    if (!existsSync(full)) throw new CliError(`No handlers file at ${full}.`);
+    return full;
+  }
+  for (const name of DEFAULT_HANDLER_FILES) {
+    const full = path.join(cwd, name);
+    if (existsSync(full)) return full;
+  }
+  throw new CliError(
+    `No ${DEFAULT_HANDLER_FILES.join(" or ")} in ${cwd}. Pass the file (praisonai-svc run path/to/handlers.ts) ` +
+      "or create a project with `praisonai-svc new service <name>`.",
+  );
+}
+
+export async function loadApp(file: string): Promise<ServiceApp> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    const e = error as Error;
+    throw new CliError(`Could not load ${file}: ${e.message}`);
+  }
+  const app = [mod.default, mod.app].find((v) => ServiceApp.is(v));
+  if (!app) {
+    throw new CliError(
+      `${file} must export its ServiceApp: add \`export default app;\` (where app = new ServiceApp("My service")).`,
+    );
+  }
+  try {
+    void app.definition;
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  return app;
+}

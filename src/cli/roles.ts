@@ -1,0 +1,52 @@
+// The two roles a process can play, API and worker, each started from a loaded ServiceApp and its storage.
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { buildApi } from "../api/server.js";
+import type { ServiceApp } from "../app/service-app.js";
+import type { ServiceConfig } from "../config/config.js";
+import { inProcessRunner } from "../runner/in-process.js";
+import type { Storage } from "../storage/types.js";
+import { Worker } from "../worker/worker.js";
+
+export interface RoleDeps {
+  app: ServiceApp;
+  config: ServiceConfig;
+  storage: Storage;
+  log: Logger;
+}
+
+export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {
+  const api = await buildApi({ ...deps, log: deps.log });
+  const url = await api.listen({ port: deps.config.port, host: deps.config.host });
+  return { api, url: url.replace("0.0.0.0", "127.0.0.1") };
+}
+
+export function startWorker(deps: RoleDeps): Worker {
+  const worker = new Worker({
+    storage: deps.storage,
+    config: deps.config,
+    runner: inProcessRunner(deps.app.definition),
+    log: deps.log,
+  });
+  void worker.run();
+  deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
+  return worker;
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT; a second signal exits at once. */
+export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
+}

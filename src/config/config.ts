@@ -1,0 +1,50 @@
+// Reads and validates the service configuration once, at startup.
+import { ConfigError } from "../errors.js";
+import { SETTINGS, type SettingValues } from "./settings.js";
+
+/** Connection strings per storage service; undefined where none is configured. */
+export interface Connections {
+  table?: string;
+  queue?: string;
+  blob?: string;
+}
+
+export interface ServiceConfig extends SettingValues {
+  connections: Connections;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Connection strings: AZURE_STORAGE_CONNECTION_STRING, overridden per service as in the spec. */
+export function readConnections(env: Env): Connections {
+  const main = nonEmpty(env.AZURE_STORAGE_CONNECTION_STRING);
+  return {
+    table: nonEmpty(env.AZURE_TABLE_CONN_STRING) ?? main,
+    queue: nonEmpty(env.AZURE_QUEUE_CONN_STRING) ?? main,
+    blob: nonEmpty(env.AZURE_BLOB_CONN_STRING) ?? main,
+  };
+}
+
+export function hasConnections(c: Connections): boolean {
+  return Boolean(c.table && c.queue && c.blob);
+}
+
+/** Parses every setting; the first bad value throws a ConfigError naming its variable. */
+export function loadConfig(env: Env = process.env): ServiceConfig {
+  const values: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SETTINGS)) {
+    const raw = env[s.env];
+    values[key] = s.parse(raw === undefined || raw === "" ? s.default : raw, s.env);
+  }
+  const config = { ...(values as SettingValues), connections: readConnections(env) };
+  if (config.pollMinMs > config.pollMaxMs) {
+    throw new ConfigError(
+      `PRAISONAI_SVC_POLL_MIN (${config.pollMinMs / 1000}s) is larger than PRAISONAI_SVC_POLL_MAX (${config.pollMaxMs / 1000}s).`,
+    );
+  }
+  return config;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v && v.trim() !== "" ? v.trim() : undefined;
+}

@@ -1,0 +1,161 @@
+// Every setting the service reads from the environment: its variable, its default and how it is parsed.
+// This table is the one place defaults live; README's configuration table mirrors it.
+import { ConfigError } from "../errors.js";
+
+type Parse<T> = (raw: string, name: string) => T;
+
+const fail = (name: string, raw: string, expected: string): never => {
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected ${expected}.`);
+};
+
+/** A number of seconds in [min, max], returned as milliseconds. */
+export const seconds =
+  (min: number, max: number, { integer = false } = {}): Parse<number> =>
+  (raw, name) => {
+    const n = Number(raw.trim());
+    if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      fail(name, raw, `${integer ? "a whole number of" : "a number of"} seconds from ${min} to ${max}`);
+    }
+    return Math.round(n * 1000);
+  };
+
+export const integer =
+  (min: number, max: number): Parse<number> =>
+  (raw, name) => {
+    const n = Number(raw.trim());
+    if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+      fail(name, raw, `a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+
+export const oneOf =
+  <T extends string>(...values: T[]): Parse<T> =>
+  (raw, name) =>
+    values.includes(raw.trim() as T) ? (raw.trim() as T) : fail(name, raw, `one of ${values.join(", ")}`);
+
+/** An Azure storage resource name: lowercase letters, digits and hyphens (queues, containers). */
+export const resourceName: Parse<string> = (raw, name) =>
+  /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(raw.trim())
+    ? raw.trim()
+    : fail(
+        name,
+        raw,
+        "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+      );
+
+/** An Azure table name: letters and digits, starting with a letter. */
+export const tableName: Parse<string> = (raw, name) =>
+  /^[A-Za-z][A-Za-z0-9]{2,62}$/.test(raw.trim())
+    ? raw.trim()
+    : fail(name, raw, "3-63 letters and digits, starting with a letter");
+
+export const text: Parse<string> = (raw) => raw.trim();
+
+export interface Setting<T> {
+  env: string;
+  default: string;
+  parse: Parse<T>;
+  doc: string;
+}
+
+const setting = <T>(env: string, def: string, parse: Parse<T>, doc: string): Setting<T> => ({
+  env,
+  default: def,
+  parse,
+  doc,
+});
+
+/** The settings under the PRAISONAI_SVC_ prefix (plus PORT and HOST). */
+export const SETTINGS = {
+  port: setting("PORT", "8080", integer(0, 65535), "HTTP port of the API."),
+  host: setting("HOST", "0.0.0.0", text, "Address the API listens on."),
+  maxPayloadBytes: setting(
+    "PRAISONAI_SVC_MAX_PAYLOAD_BYTES",
+    "1048576",
+    integer(1, 64 * 1024 * 1024),
+    "Largest accepted request body, in bytes; larger bodies get 413.",
+  ),
+  visibilityTimeoutMs: setting(
+    "PRAISONAI_SVC_VISIBILITY_TIMEOUT",
+    "60",
+    seconds(1, 7 * 24 * 3600, { integer: true }),
+    "Seconds a received job message stays invisible; renewed while the handler runs.",
+  ),
+  jobTimeoutMs: setting(
+    "PRAISONAI_SVC_JOB_TIMEOUT",
+    "600",
+    seconds(0.1, 24 * 3600),
+    "Seconds a handler may run before its AbortSignal fires and the job fails.",
+  ),
+  maxDequeue: setting(
+    "PRAISONAI_SVC_MAX_DEQUEUE",
+    "3",
+    integer(1, 100),
+    "Deliveries of a job before it moves to the poison queue and becomes `error`.",
+  ),
+  pollMinMs: setting(
+    "PRAISONAI_SVC_POLL_MIN",
+    "1",
+    seconds(0.01, 3600),
+    "First wait, in seconds, after an empty receive.",
+  ),
+  pollMaxMs: setting(
+    "PRAISONAI_SVC_POLL_MAX",
+    "30",
+    seconds(0.01, 3600),
+    "Longest wait, in seconds, between receives on an idle queue (the wait doubles up to it).",
+  ),
+  concurrency: setting(
+    "PRAISONAI_SVC_CONCURRENCY",
+    "1",
+    integer(1, 32),
+    "Jobs one worker process runs at once.",
+  ),
+  retryBackoffMs: setting(
+    "PRAISONAI_SVC_RETRY_BACKOFF",
+    "5",
+    seconds(0, 3600),
+    "Seconds before a failed job is retried; doubles with each failed delivery.",
+  ),
+  shutdownGraceMs: setting(
+    "PRAISONAI_SVC_SHUTDOWN_GRACE",
+    "30",
+    seconds(0, 3600),
+    "Seconds a worker waits on SIGTERM for running jobs before releasing them to another worker.",
+  ),
+  sasTtlMs: setting(
+    "PRAISONAI_SVC_SAS_TTL",
+    "3600",
+    seconds(60, 7 * 24 * 3600, { integer: true }),
+    "Lifetime in seconds of a download link (read-only SAS).",
+  ),
+  requestTimeoutMs: setting(
+    "PRAISONAI_SVC_REQUEST_TIMEOUT",
+    "30",
+    seconds(1, 600),
+    "Seconds the API allows for one request.",
+  ),
+  logLevel: setting(
+    "PRAISONAI_SVC_LOG_LEVEL",
+    "info",
+    oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
+    "Log level of the JSON logs on stdout.",
+  ),
+  table: setting("PRAISONAI_SVC_TABLE", "jobs", tableName, "Table holding job state."),
+  queue: setting("PRAISONAI_SVC_QUEUE", "praison-jobs", resourceName, "Queue of job messages."),
+  poisonQueue: setting(
+    "PRAISONAI_SVC_POISON_QUEUE",
+    "praison-jobs-poison",
+    resourceName,
+    "Queue that receives the messages of jobs that failed every delivery.",
+  ),
+  container: setting(
+    "PRAISONAI_SVC_CONTAINER",
+    "praison-output",
+    resourceName,
+    "Private blob container holding payloads and results.",
+  ),
+} as const;
+
+export type SettingValues = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["parse"]> };

@@ -1,0 +1,86 @@
+// Accepting a job: dedupe by payload hash or Idempotency-Key, write the row, then enqueue its reference.
+import { randomUUID } from "node:crypto";
+import { HttpProblem } from "../errors.js";
+import { type JobRecord, KeyTakenError, type Storage } from "../storage/types.js";
+import { jobHash, sha256 } from "./canonical.js";
+import { encodeMessage } from "./message.js";
+import { storePayload } from "./payload-store.js";
+
+export interface SubmitInput {
+  payload: unknown;
+  /** Who submits (key id or token subject); dedupe never crosses owners. */
+  owner: string;
+  idempotencyKey?: string;
+}
+
+export interface SubmitResult {
+  job: JobRecord;
+  /** False when an existing job with the same payload or Idempotency-Key was returned. */
+  created: boolean;
+}
+
+/** Dedupe keys: the payload hash, and the Idempotency-Key when given, both scoped to the owner. */
+export function dedupeKeys(owner: string, hash: string, idempotencyKey?: string): string[] {
+  const keys = [`h${sha256(`${owner}\n${hash}`)}`];
+  if (idempotencyKey !== undefined) keys.push(`i${sha256(`${owner}\n${idempotencyKey}`)}`);
+  return keys;
+}
+
+/** A job that can be returned instead of a new one: still queued, running or done. */
+const isLive = (job: JobRecord | undefined): job is JobRecord => job !== undefined && job.status !== "error";
+
+export async function submitJob(storage: Storage, input: SubmitInput): Promise<SubmitResult> {
+  const id = randomUUID();
+  const hash = jobHash(input.payload);
+  const keys = dedupeKeys(input.owner, hash, input.idempotencyKey);
+  const now = new Date();
+  const stored = await storePayload(storage.blobs, id, JSON.stringify(input.payload));
+  const job = {
+    id,
+    status: "queued" as const,
+    createdUtc: now,
+    retryCount: 0,
+    attempt: 0,
+    releases: 0,
+    jobHash: hash,
+    owner: input.owner,
+    ...stored,
+  };
+
+  // Keys left by failed jobs are taken over (conditionally on the ETag read), so a failed payload can be resubmitted.
+  const replace = new Map<string, string>();
+  for (let round = 0; ; round++) {
+    try {
+      const created = await storage.jobs.create(job, keys, replace);
+      await enqueue(storage, created, keys);
+      return { job: created, created: true };
+    } catch (error) {
+      if (!(error instanceof KeyTakenError) || round >= 4) throw error;
+      const existing = await storage.jobs.get(error.jobId);
+      if (isLive(existing)) {
+        if (stored.payloadBlob) await storage.blobs.delete(stored.payloadBlob).catch(() => {});
+        return { job: existing, created: false };
+      }
+      replace.set(error.key, error.etag);
+    }
+  }
+}
+
+async function enqueue(storage: Storage, job: JobRecord, keys: string[]): Promise<void> {
+  try {
+    await storage.queue.send(encodeMessage(job.id));
+  } catch (cause) {
+    // No message means no worker will ever see the job: take the row back so nothing is left half-created.
+    await storage.jobs.remove(job.id, keys).catch(() => {});
+    if (job.payloadBlob) await storage.blobs.delete(job.payloadBlob).catch(() => {});
+    throw new HttpProblem(
+      503,
+      "Service Unavailable",
+      "The job queue is unreachable; the job was not accepted. Retry later.",
+      {
+        headers: { "retry-after": "5" },
+        cause,
+      },
+    );
+  }
+}

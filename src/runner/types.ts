@@ -1,0 +1,15 @@
+// The seam between the worker and the author's handler: TypeScript/JavaScript in-process today, Python later.
+import type { JobContext } from "../app/handler.js";
+
+export interface ProducedFile {
+  data: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+export interface HandlerRunner {
+  /** Runs the handler once; rejects with the handler's error, or when `ctx.signal` aborts. */
+  run(payload: unknown, ctx: JobContext): Promise<ProducedFile>;
+  /** Releases whatever the runner holds (processes, threads). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+// BlobStore on Azure Blob Storage: a private container; downloads through short-lived read-only SAS URLs.
+import { BlobSASPermissions, BlobServiceClient } from "@azure/storage-blob";
+import { contentDisposition } from "../../util/content-disposition.js";
+import type { BlobStore } from "../types.js";
+import { isStatus } from "./errors.js";
+
+export interface AzureBlobStoreOptions {
+  connectionString: string;
+  containerName: string;
+}
+
+export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
+  const container = BlobServiceClient.fromConnectionString(opts.connectionString).getContainerClient(
+    opts.containerName,
+  );
+
+  return {
+    async init() {
+      await container.createIfNotExists(); // no public access: private by default
+    },
+
+    async put(name, data, headers) {
+      await container.getBlockBlobClient(name).uploadData(data, {
+        blobHTTPHeaders: {
+          blobContentType: headers.contentType,
+          blobContentDisposition: headers.filename ? contentDisposition(headers.filename) : undefined,
+        },
+      });
+    },
+
+    async get(name) {
+      return container.getBlobClient(name).downloadToBuffer();
+    },
+
+    async sign(name, ttlMs, headers) {
+      // Start a little in the past: the signer's and the storage's clocks may disagree.
+      const startsOn = new Date(Date.now() - 5 * 60_000);
+      const expiresOn = new Date(Date.now() + ttlMs);
+      const url = await container.getBlobClient(name).generateSasUrl({
+        permissions: BlobSASPermissions.parse("r"),
+        startsOn,
+        expiresOn,
+        contentType: headers.contentType,
+        contentDisposition: headers.filename ? contentDisposition(headers.filename) : undefined,
+      });
+      return { url, expiresAt: expiresOn };
+    },
+
+    async delete(name) {
+      try {
+        await container.deleteBlob(name);
+      } catch (error) {
+        if (!isStatus(error, 404)) throw error;
+      }
+    },
+  };
+}

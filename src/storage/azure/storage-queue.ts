@@ -1,0 +1,82 @@
+// JobQueue on Azure Queue Storage. A message's lease is its pop receipt; every renewal returns a new one.
+import { QueueServiceClient } from "@azure/storage-queue";
+import { LeaseLostError } from "../../errors.js";
+import type { JobQueue, QueueMessage } from "../types.js";
+import { isStatus } from "./errors.js";
+
+export interface StorageQueueOptions {
+  connectionString: string;
+  queueName: string;
+}
+
+const toSeconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+export function createStorageQueue(opts: StorageQueueOptions): JobQueue {
+  const client = QueueServiceClient.fromConnectionString(opts.connectionString).getQueueClient(
+    opts.queueName,
+  );
+
+  return {
+    async init() {
+      await client.createIfNotExists();
+    },
+
+    async send(body, { delayMs = 0 } = {}) {
+      await client.sendMessage(body, { visibilityTimeout: toSeconds(delayMs), messageTimeToLive: -1 });
+    },
+
+    async receive(max, visibilityMs) {
+      const res = await client.receiveMessages({
+        numberOfMessages: Math.min(32, Math.max(1, max)),
+        visibilityTimeout: toSeconds(visibilityMs),
+      });
+      return res.receivedMessageItems.map((m) => ({
+        messageId: m.messageId,
+        popReceipt: m.popReceipt,
+        dequeueCount: m.dequeueCount,
+        body: m.messageText,
+      }));
+    },
+
+    async extend(msg, visibilityMs): Promise<QueueMessage> {
+      try {
+        const res = await client.updateMessage(
+          msg.messageId,
+          msg.popReceipt,
+          undefined,
+          toSeconds(visibilityMs),
+        );
+        if (!res.popReceipt) throw new LeaseLostError(`no pop receipt returned for message ${msg.messageId}`);
+        return { ...msg, popReceipt: res.popReceipt };
+      } catch (error) {
+        // 404: gone or its pop receipt superseded (Azure); 400 PopReceiptMismatch (Azurite).
+        if (isStatus(error, 404, 400)) {
+          throw new LeaseLostError(`lost the lease on message ${msg.messageId}`, { cause: error });
+        }
+        throw error;
+      }
+    },
+
+    async delete(msg) {
+      try {
+        await client.deleteMessage(msg.messageId, msg.popReceipt);
+      } catch (error) {
+        if (!isStatus(error, 404, 400)) throw error;
+      }
+    },
+
+    async peek(max) {
+      const res = await client.peekMessages({ numberOfMessages: Math.min(32, Math.max(1, max)) });
+      return res.peekedMessageItems.map((m) => ({
+        messageId: m.messageId,
+        body: m.messageText,
+        dequeueCount: m.dequeueCount,
+      }));
+    },
+
+    async count() {
+      const props = await client.getProperties();
+      return props.approximateMessagesCount ?? 0;
+    },
+  };
+}

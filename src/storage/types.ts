@@ -1,0 +1,126 @@
+// The storage seams: one interface per concern (job state, queue, blobs). Drivers live beside this file.
+import { PraisonError } from "../errors.js";
+
+export type JobStatus = "queued" | "processing" | "done" | "error";
+
+/** A job's state as kept in the jobs table. */
+export interface JobRecord {
+  id: string;
+  status: JobStatus;
+  createdUtc: Date;
+  updatedUtc: Date;
+  startedUtc?: Date;
+  /** Failed deliveries so far (0 to the dequeue limit). */
+  retryCount: number;
+  /** Deliveries that claimed the job; a worker's commit is fenced by the attempt (and ETag) it claimed. */
+  attempt: number;
+  /** The queue message that claimed the job; a different message for a running job is a duplicate. */
+  messageId?: string;
+  /** Deliveries handed back on shutdown; they do not count against the dequeue limit. */
+  releases: number;
+  /** SHA-256 of the canonical payload. */
+  jobHash: string;
+  /** Who created the job (an API key id or token subject); empty when the API is open. */
+  owner: string;
+  /** The payload as JSON when it fits in the row; otherwise `payloadBlob` names the blob holding it. */
+  payload?: string;
+  payloadBlob?: string;
+  errorMsg?: string;
+  blobName?: string;
+  filename?: string;
+  contentType?: string;
+  size?: number;
+  /** The table's ETag: the precondition of the next conditional write. */
+  etag: string;
+}
+
+export type NewJob = Omit<JobRecord, "etag" | "updatedUtc">;
+
+/** Fields a conditional update may change; `undefined` leaves a field as it is, `null` clears it. */
+export type JobPatch = {
+  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner">]?: JobRecord[K] | null;
+};
+
+/** Job state in a table. Every write after `create` is conditional on an ETag. */
+export interface JobStore {
+  /** Creates the table if it is missing. */
+  init(): Promise<void>;
+  /**
+   * Creates the job and, atomically with it, claims each dedupe key for it.
+   * Throws `KeyTakenError` (carrying the current owner's job id) when a key already names another job.
+   * `replace` maps keys whose current (stale) owner should be replaced to the ETag read with it.
+   */
+  create(job: NewJob, keys: string[], replace?: Map<string, string>): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Writes `job` with `patch` applied if the row is unchanged since `job` was read (its ETag); else ConcurrencyError. */
+  update(job: JobRecord, patch: JobPatch): Promise<JobRecord>;
+  /** Reads which job a dedupe key names, with the key row's ETag. */
+  lookupKey(key: string): Promise<{ jobId: string; etag: string } | undefined>;
+  /** Removes a job and its keys (used when enqueuing fails, so no half-created job remains). */
+  remove(id: string, keys: string[]): Promise<void>;
+  /** Jobs with a status, oldest update first (admin and reconciliation; bounded by `limit`). */
+  listByStatus(status: JobStatus, limit: number, updatedBefore?: Date): Promise<JobRecord[]>;
+}
+
+/** A received queue message: the lease on it is its pop receipt. */
+export interface QueueMessage {
+  messageId: string;
+  popReceipt: string;
+  dequeueCount: number;
+  body: string;
+}
+
+export interface JobQueue {
+  /** Creates the queue if it is missing. */
+  init(): Promise<void>;
+  send(body: string, opts?: { delayMs?: number }): Promise<void>;
+  /** Receives up to `max` messages (1-32), each invisible for `visibilityMs`. */
+  receive(max: number, visibilityMs: number): Promise<QueueMessage[]>;
+  /** Keeps a message invisible for `visibilityMs` more; returns it with its NEW pop receipt. Throws LeaseLostError. */
+  extend(msg: QueueMessage, visibilityMs: number): Promise<QueueMessage>;
+  /** Deletes a received message; a message already gone is not an error. */
+  delete(msg: QueueMessage): Promise<void>;
+  /** Up to `max` messages without receiving them (admin). */
+  peek(max: number): Promise<{ messageId: string; body: string; dequeueCount: number }[]>;
+  /** Approximate number of messages. */
+  count(): Promise<number>;
+}
+
+export interface BlobHeaders {
+  contentType: string;
+  filename?: string;
+}
+
+export interface SignedUrl {
+  url: string;
+  expiresAt: Date;
+}
+
+export interface BlobStore {
+  /** Creates the (private) container if it is missing. */
+  init(): Promise<void>;
+  put(name: string, data: Uint8Array, headers: BlobHeaders): Promise<void>;
+  get(name: string): Promise<Buffer>;
+  /** A read-only URL for the blob, valid for `ttlMs`, that downloads with the given filename. */
+  sign(name: string, ttlMs: number, headers: BlobHeaders): Promise<SignedUrl>;
+  delete(name: string): Promise<void>;
+}
+
+/** Everything the API and the worker need from storage. */
+export interface Storage {
+  jobs: JobStore;
+  queue: JobQueue;
+  poison: JobQueue;
+  blobs: BlobStore;
+}
+
+/** A dedupe key already names a job. */
+export class KeyTakenError extends PraisonError {
+  constructor(
+    readonly key: string,
+    readonly jobId: string,
+    readonly etag: string,
+  ) {
+    super("STORAGE_KEY_TAKEN", `key ${key} already names job ${jobId}`);
+  }
+}

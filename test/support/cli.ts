@@ -1,0 +1,139 @@
+// Runs the real CLI as a child process for end-to-end tests, and cleans up every process it started.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
+import { freePort } from "../../src/local/azurite.js";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const BIN = path.join(ROOT, "bin", "praisonai-svc.js");
+
+export interface CliProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const started = new Set<CliProcess>();
+
+afterEach(async () => {
+  for (const p of started) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill("SIGKILL");
+      await p.exited;
+    }
+  }
+  started.clear();
+});
+
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
+  const proc: CliProcess = {
+    child,
+    pid: child.pid ?? -1,
+    output: () => out,
+    exited,
+    kill: (signal = "SIGTERM") => child.kill(signal),
+    waitForOutput(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(pattern);
+          if (m) {
+            cleanup();
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${out.slice(-3000)}`));
+        }, timeoutMs);
+        const onExit = () => {
+          setTimeout(() => {
+            if (!out.match(pattern)) {
+              cleanup();
+              reject(new Error(`process exited before ${pattern}; output:\n${out.slice(-3000)}`));
+            }
+          }, 50);
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.off("exit", onExit);
+        };
+        listeners.add(check);
+        child.once("exit", onExit);
+        check();
+      });
+    },
+  };
+  started.add(proc);
+  return proc;
+}
+
+/** Starts `praisonai-svc api` on a free port and waits for /health. */
+export async function startApiProcess(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ proc: CliProcess; url: string }> {
+  const port = await freePort();
+  const proc = runCli(["api", file, "--port", String(port)], { env: { HOST: "127.0.0.1", ...env } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, proc);
+  return { proc, url };
+}
+
+export async function waitForHealth(url: string, proc?: CliProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (proc && proc.child.exitCode !== null)
+      throw new Error(`process exited:\n${proc.output().slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`no /health at ${url}:\n${proc?.output().slice(-3000) ?? ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Polls GET /jobs/{id} until the job is done or error. */
+export async function waitForJob(
+  url: string,
+  jobId: string,
+  { timeoutMs = 30_000, headers = {} as Record<string, string> } = {},
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/jobs/${jobId}`, { headers });
+    const job = (await res.json()) as Record<string, unknown>;
+    if (job.status === "done" || job.status === "error") return job;
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} still ${String(job.status)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
