@@ -12,7 +12,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 export function validatePayload(schema: ZodType | undefined, body: unknown): unknown {
   if (!schema) {
-    if (body === null || typeof body !== "object") {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
       throw problem(422, "The payload must be a JSON object or a YAML mapping.", {
         errors: [{ path: "(root)", message: "expected an object" }],
       });

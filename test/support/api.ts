@@ -1,0 +1,64 @@
+// An in-process API (Fastify inject) and worker on isolated Azurite resources.
+import type { FastifyInstance } from "fastify";
+import { afterEach } from "vitest";
+import { buildApi } from "../../src/api/server.js";
+import type { ServiceApp } from "../../src/app/service-app.js";
+import type { ServiceConfig } from "../../src/config/config.js";
+import { inProcessRunner } from "../../src/runner/in-process.js";
+import type { Storage } from "../../src/storage/types.js";
+import { Worker } from "../../src/worker/worker.js";
+import { isolatedStorage } from "./storage.js";
+
+const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+export interface TestService {
+  api: FastifyInstance;
+  storage: Storage;
+  config: ServiceConfig;
+  /** Starts an in-process worker (stopped after the test). */
+  startWorker(): Worker;
+}
+
+export async function testService(app: ServiceApp, env: Record<string, string> = {}): Promise<TestService> {
+  const { storage, config } = await isolatedStorage({
+    PRAISONAI_SVC_POLL_MIN: "0.05",
+    PRAISONAI_SVC_POLL_MAX: "0.2",
+    ...env,
+  });
+  const api = await buildApi({ app, storage, config });
+  cleanups.push(() => api.close());
+  return {
+    api,
+    storage,
+    config,
+    startWorker() {
+      const worker = new Worker({ storage, config, runner: inProcessRunner(app.definition), log: silent });
+      void worker.run();
+      cleanups.push(() => worker.close(1000));
+      return worker;
+    },
+  };
+}
+
+/** Polls the job through the API until it is done or error. */
+export async function settle(
+  api: FastifyInstance,
+  jobId: string,
+  timeoutMs = 20_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await api.inject({ method: "GET", url: `/jobs/${jobId}` })).json() as Record<
+      string,
+      unknown
+    >;
+    if (job.status === "done" || job.status === "error") return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${String(job.status)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
