@@ -1,6 +1,7 @@
 // The one place any error becomes an HTTP response: application/problem+json (RFC 9457), never a stack trace.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpProblem } from "../errors.js";
+import { isStorageOutage } from "../storage/azure/errors.js";
 
 export const PROBLEM_TYPE = "application/problem+json";
 
@@ -54,15 +55,21 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?
 
 export function toProblem(error: unknown, bodyLimit: number): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (isStorageOutage(error)) {
+    return new HttpProblem(
+      503,
+      "Service Unavailable",
+      "Storage is unreachable right now; nothing was changed. Retry later.",
+      {
+        headers: { "retry-after": "5" },
+      },
+    );
+  }
   const e = error as FastifyError;
   const status = typeof e?.statusCode === "number" ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     return new HttpProblem(status, TITLES[status] ?? "Client Error", fastifyDetail(e, bodyLimit));
   }
-  if (status === 503)
-    return new HttpProblem(503, TITLES[503] as string, "Storage is unreachable; retry later.", {
-      headers: { "retry-after": "5" },
-    });
   return new HttpProblem(
     500,
     TITLES[500] as string,

@@ -7,6 +7,7 @@ import type { Storage } from "../storage/types.js";
 import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers } from "./problem.js";
+import { adminRoutes } from "./routes/admin.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobsRoutes } from "./routes/jobs.js";
 
@@ -35,5 +36,6 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
   await installOpenApi(api, app);
   await api.register(healthRoutes, { app });
   await api.register(jobsRoutes, { app, storage, config });
+  await api.register(adminRoutes, { storage, config });
   return api;
 }

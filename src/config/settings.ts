@@ -124,6 +124,12 @@ export const SETTINGS = {
     seconds(0, 3600),
     "Seconds a worker waits on SIGTERM for running jobs before releasing them to another worker.",
   ),
+  requeueAfterMs: setting(
+    "PRAISONAI_SVC_REQUEUE_AFTER",
+    "300",
+    seconds(1, 7 * 24 * 3600),
+    "Seconds a job may stay queued untouched before a read of it enqueues a fresh message (repairs a lost enqueue).",
+  ),
   sasTtlMs: setting(
     "PRAISONAI_SVC_SAS_TTL",
     "3600",

@@ -5,6 +5,7 @@ import { type JobRecord, KeyTakenError, type Storage } from "../storage/types.js
 import { jobHash, sha256 } from "./canonical.js";
 import { encodeMessage } from "./message.js";
 import { storePayload } from "./payload-store.js";
+import { requeueIfStale } from "./repair.js";
 
 export interface SubmitInput {
   payload: unknown;
@@ -29,7 +30,11 @@ export function dedupeKeys(owner: string, hash: string, idempotencyKey?: string)
 /** A job that can be returned instead of a new one: still queued, running or done. */
 const isLive = (job: JobRecord | undefined): job is JobRecord => job !== undefined && job.status !== "error";
 
-export async function submitJob(storage: Storage, input: SubmitInput): Promise<SubmitResult> {
+export async function submitJob(
+  storage: Storage,
+  input: SubmitInput,
+  requeueAfterMs: number,
+): Promise<SubmitResult> {
   const id = randomUUID();
   const hash = jobHash(input.payload);
   const keys = dedupeKeys(input.owner, hash, input.idempotencyKey);
@@ -59,7 +64,7 @@ export async function submitJob(storage: Storage, input: SubmitInput): Promise<S
       const existing = await storage.jobs.get(error.jobId);
       if (isLive(existing)) {
         if (stored.payloadBlob) await storage.blobs.delete(stored.payloadBlob).catch(() => {});
-        return { job: existing, created: false };
+        return { job: await requeueIfStale(storage, existing, requeueAfterMs), created: false };
       }
       replace.set(error.key, error.etag);
     }

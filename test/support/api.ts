@@ -3,8 +3,9 @@ import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
 import { buildApi } from "../../src/api/server.js";
 import type { ServiceApp } from "../../src/app/service-app.js";
-import type { ServiceConfig } from "../../src/config/config.js";
+import { loadConfig, type ServiceConfig } from "../../src/config/config.js";
 import { inProcessRunner } from "../../src/runner/in-process.js";
+import { createAzureStorage } from "../../src/storage/azure/index.js";
 import type { Storage } from "../../src/storage/types.js";
 import { Worker } from "../../src/worker/worker.js";
 import { isolatedStorage } from "./storage.js";
@@ -24,12 +25,22 @@ export interface TestService {
   startWorker(): Worker;
 }
 
-export async function testService(app: ServiceApp, env: Record<string, string> = {}): Promise<TestService> {
-  const { storage, config } = await isolatedStorage({
+/**
+ * An API (and optional worker) on fresh resources. `outage` replaces connection strings AFTER the
+ * resources were created, to point one storage service at a dead endpoint.
+ */
+export async function testService(
+  app: ServiceApp,
+  env: Record<string, string> = {},
+  outage: Record<string, string> = {},
+): Promise<TestService> {
+  const created = await isolatedStorage({
     PRAISONAI_SVC_POLL_MIN: "0.05",
     PRAISONAI_SVC_POLL_MAX: "0.2",
     ...env,
   });
+  const config = loadConfig({ ...created.env, ...outage });
+  const storage = Object.keys(outage).length > 0 ? createAzureStorage(config) : created.storage;
   const api = await buildApi({ app, storage, config });
   cleanups.push(() => api.close());
   return {

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceApp } from "../../app/service-app.js";
 import type { ServiceConfig } from "../../config/config.js";
+import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
 import { YAML_TYPES } from "../body.js";
@@ -10,7 +11,7 @@ import { payloadJsonSchema } from "../openapi.js";
 import { problem } from "../problem.js";
 import { validatePayload } from "../validate.js";
 
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IDEMPOTENCY_KEY_MAX = 255;
 
 export interface JobsRouteDeps {
@@ -86,7 +87,11 @@ export async function jobsRoutes(
         throw problem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
       }
       const payload = validatePayload(definition.schema, request.body);
-      const { job, created } = await submitJob(storage, { payload, owner: ownerOf(request), idempotencyKey });
+      const { job, created } = await submitJob(
+        storage,
+        { payload, owner: ownerOf(request), idempotencyKey },
+        config.requeueAfterMs,
+      );
       return reply
         .code(created ? 202 : 200)
         .header("location", `/jobs/${job.id}`)
@@ -107,7 +112,11 @@ export async function jobsRoutes(
       },
     },
     async (request) => {
-      const job = await findJob(request);
+      let job = await findJob(request);
+      job = await requeueIfStale(storage, job, config.requeueAfterMs).catch((error: unknown) => {
+        request.log.warn({ err: error, jobId: job.id }, "could not re-enqueue a stale queued job");
+        return job;
+      });
       return jobView(job, job.status === "done" ? (await sign(job)).url : undefined);
     },
   );

@@ -3,6 +3,7 @@ import { BlobSASPermissions, BlobServiceClient } from "@azure/storage-blob";
 import { contentDisposition } from "../../util/content-disposition.js";
 import type { BlobStore } from "../types.js";
 import { isStatus } from "./errors.js";
+import { STORAGE_RETRY } from "./retry.js";
 
 export interface AzureBlobStoreOptions {
   connectionString: string;
@@ -10,9 +11,9 @@ export interface AzureBlobStoreOptions {
 }
 
 export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
-  const container = BlobServiceClient.fromConnectionString(opts.connectionString).getContainerClient(
-    opts.containerName,
-  );
+  const container = BlobServiceClient.fromConnectionString(opts.connectionString, {
+    retryOptions: STORAGE_RETRY,
+  }).getContainerClient(opts.containerName);
 
   return {
     async init() {

@@ -9,3 +9,11 @@ export function isStatus(error: unknown, ...codes: number[]): boolean {
   const status = statusOf(error);
   return status !== undefined && codes.includes(status);
 }
+
+/** A storage call that failed for want of storage (network error, timeout, 5xx), not because of the request. */
+export function isStorageOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name !== "RestError" && error.name !== "AbortError") return false;
+  const status = statusOf(error);
+  return status === undefined || status >= 500 || status === 408;
+}

@@ -3,6 +3,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { LeaseLostError } from "../../errors.js";
 import type { JobQueue, QueueMessage } from "../types.js";
 import { isStatus } from "./errors.js";
+import { QUEUE_TRY_TIMEOUT_MS, STORAGE_RETRY } from "./retry.js";
 
 export interface StorageQueueOptions {
   connectionString: string;
@@ -12,9 +13,9 @@ export interface StorageQueueOptions {
 const toSeconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 
 export function createStorageQueue(opts: StorageQueueOptions): JobQueue {
-  const client = QueueServiceClient.fromConnectionString(opts.connectionString).getQueueClient(
-    opts.queueName,
-  );
+  const client = QueueServiceClient.fromConnectionString(opts.connectionString, {
+    retryOptions: { ...STORAGE_RETRY, tryTimeoutInMs: QUEUE_TRY_TIMEOUT_MS },
+  }).getQueueClient(opts.queueName);
 
   return {
     async init() {

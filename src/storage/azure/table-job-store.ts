@@ -16,6 +16,7 @@ import {
   type NewJob,
 } from "../types.js";
 import { isStatus } from "./errors.js";
+import { TABLE_RETRY } from "./retry.js";
 
 const PARTITION = "praison";
 const KEY_PREFIX = "key-";
@@ -57,6 +58,7 @@ export function tableClientFor(connectionString: string, tableName: string): Tab
   return TableClient.fromConnectionString(connectionString, tableName, {
     allowInsecureConnection:
       connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
+    retryOptions: TABLE_RETRY,
   });
 }
 

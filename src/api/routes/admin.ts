@@ -1,0 +1,73 @@
+// Admin routes: review the poison queue and requeue a job from it (behind the API key when keys are set).
+import type { FastifyInstance } from "fastify";
+import type { ServiceConfig } from "../../config/config.js";
+import { POISON_PAGE, parsePoisonRecord, requeuePoisoned } from "../../jobs/poison.js";
+import type { Storage } from "../../storage/types.js";
+import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
+import { problem } from "../problem.js";
+import { JOB_ID } from "./jobs.js";
+
+export async function adminRoutes(
+  api: FastifyInstance,
+  { storage }: { storage: Storage; config: ServiceConfig },
+) {
+  api.get(
+    "/admin/poison-queue",
+    {
+      schema: {
+        summary: "List poisoned jobs",
+        description: `Jobs that failed every delivery (the first ${POISON_PAGE} records of the poison queue), with their current state.`,
+        tags: ["admin"],
+      },
+    },
+    async () => {
+      const [count, messages] = await Promise.all([storage.poison.count(), storage.poison.peek(POISON_PAGE)]);
+      const records = messages.map((m) => ({
+        message_id: m.messageId,
+        record: parsePoisonRecord(m.body),
+        raw: m.body,
+      }));
+      const jobs = await Promise.all(
+        records.map(async ({ message_id, record, raw }) => {
+          if (!record) return { message_id, job_id: null, raw: raw.slice(0, 1000) };
+          const job = JOB_ID.test(record.job_id) ? await storage.jobs.get(record.job_id) : undefined;
+          return { message_id, ...record, job: job ? jobView(job) : null };
+        }),
+      );
+      return { count, jobs };
+    },
+  );
+
+  api.post<{ Params: { id: string } }>(
+    "/admin/poison-queue/:id/requeue",
+    {
+      schema: {
+        summary: "Requeue a failed job",
+        description:
+          "Puts a job in `error` back in the queue with zero retries and removes its poison record.",
+        tags: ["admin"],
+        params: { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] },
+        response: {
+          202: { description: "Requeued", content: { "application/json": { schema: jobViewSchema } } },
+          404: {
+            description: "Unknown job",
+            content: { "application/problem+json": { schema: problemSchema } },
+          },
+          409: {
+            description: "Not failed",
+            content: { "application/problem+json": { schema: problemSchema } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const job = JOB_ID.test(id) ? await storage.jobs.get(id) : undefined;
+      if (!job) throw problem(404, `No job with id ${JSON.stringify(id.slice(0, 64))}.`);
+      if (job.status !== "error")
+        throw problem(409, `Job ${id} is ${job.status}; only failed jobs can be requeued.`);
+      const queued = await requeuePoisoned(storage, job);
+      return reply.code(202).header("location", `/jobs/${id}`).send(jobView(queued));
+    },
+  );
+}
