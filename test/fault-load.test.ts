@@ -1,0 +1,80 @@
+// Fault injection under load: three worker processes race for 300 jobs; each result is committed exactly once.
+import { describe, expect, it } from "vitest";
+import { faultCluster, logLines, waitUntil } from "./support/fault-cluster.js";
+
+const JOBS = 300;
+const WORKERS = 3;
+
+/** Runs `fn` over 0..n-1 with at most `limit` calls in flight. */
+async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+describe(`${WORKERS} worker processes and ${JOBS} jobs`, () => {
+  it("commits each job's result exactly once", { timeout: 120_000 }, async () => {
+    const c = await faultCluster({
+      PRAISONAI_SVC_VISIBILITY_TIMEOUT: "10",
+      PRAISONAI_SVC_RATE_LIMIT: "100000",
+    });
+    const url = await c.startApi();
+    const workers = await Promise.all(Array.from({ length: WORKERS }, () => c.startWorker()));
+    const started = Date.now();
+
+    const ids = await pool(JOBS, 8, (i) => c.submit(url, { mode: "sleep", ms: 0, n: i }));
+    const submittedMs = Date.now() - started;
+    await waitUntil(
+      () => {
+        const finished = new Set(
+          c
+            .allExecutions()
+            .filter((r) => r.event === "finish")
+            .map((r) => r.job),
+        );
+        return finished.size >= JOBS ? true : undefined;
+      },
+      90_000,
+      `${JOBS} jobs to finish`,
+    );
+    // The handler has finished every job; wait for the last commits too.
+    const jobs = await waitUntil(
+      async () => {
+        const all = await Promise.all(ids.map((id) => c.job(id)));
+        return all.every((j) => j.status === "done" || j.status === "error") ? all : undefined;
+      },
+      30_000,
+      "every job to be committed",
+    );
+    const totalMs = Date.now() - started;
+
+    expect(new Set(ids).size).toBe(JOBS);
+    expect(jobs.filter((j) => j.status === "done")).toHaveLength(JOBS);
+    const records = c.allExecutions();
+    /** Jobs whose `event` was recorded other than once (empty when every job ran exactly once). */
+    const notOnce = (event: string) =>
+      ids.filter((id) => records.filter((r) => r.job === id && r.event === event).length !== 1);
+    expect(notOnce("start")).toEqual([]);
+    expect(notOnce("finish")).toEqual([]);
+    // Commits, three ways: the result blobs, the rows naming them, and the workers' "job done" lines.
+    const blobs = await Promise.all(ids.map((id) => c.resultBlobs(id)));
+    expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
+    expect(jobs.filter((j) => j.blobName !== `${j.id}/1/result.txt`)).toEqual([]);
+    const done = workers.flatMap((w) => logLines(w, "job done").map((l) => String(l.jobId)));
+    expect(done).toHaveLength(JOBS);
+    expect(new Set(done).size).toBe(JOBS);
+    const perWorker = workers.map((w) => logLines(w, "job done").length);
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    console.info(
+      `[fault] load: ${JOBS} jobs, ${WORKERS} workers: submitted in ${submittedMs} ms, all done in ${totalMs} ms; per worker ${perWorker.join("/")}`,
+    );
+  });
+});
