@@ -33,10 +33,13 @@ export function startWorker(deps: RoleDeps): Worker {
   return worker;
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT; a second signal exits at once. */
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, or when the parent that started this process over IPC goes
+ * away (`run` supervising its worker); a second signal exits at once.
+ */
 export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
   let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
+  const handler = (signal: string) => {
     if (stopping) process.exit(130);
     stopping = true;
     stop(signal).then(
@@ -49,4 +52,5 @@ export function onShutdownSignal(stop: (signal: string) => Promise<void>): void 
   };
   process.on("SIGTERM", handler);
   process.on("SIGINT", handler);
+  if (process.connected) process.once("disconnect", () => handler("parent exited"));
 }

@@ -4,6 +4,10 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Starts Azurite and stops it when this process exits, however it exits (see the file). */
+const LIFELINE = fileURLToPath(new URL("../../bin/azurite-lifeline.cjs", import.meta.url));
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 const ACCOUNT = "devstoreaccount1";
@@ -86,6 +90,7 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
     table: opts.ports?.table ?? (await freePort()),
   };
   const args = [
+    LIFELINE,
     script,
     "--silent",
     "--skipApiVersionCheck",
@@ -107,7 +112,8 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
   } else {
     args.push("--inMemoryPersistence");
   }
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // Its own process group, so a terminal's Ctrl-C does not stop storage before the worker has finished with it.
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], detached: true });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

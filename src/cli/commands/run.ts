@@ -71,7 +71,14 @@ function superviseWorker(file: string, env: NodeJS.ProcessEnv, log: { warn(o: ob
   let stopping = false;
   const restarts: number[] = [];
   const start = () => {
-    child = spawn(process.execPath, [BIN, "worker", file], { env, stdio: ["ignore", "inherit", "inherit"] });
+    // Its own process group: a terminal's Ctrl-C reaches only `run`, which then stops the worker
+    // gracefully (one SIGTERM) before it stops the storage the worker still needs.
+    child = spawn(process.execPath, [BIN, "worker", file], {
+      env,
+      // The IPC channel is only a lifeline: if `run` dies without stopping it, the worker sees it close and stops.
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      detached: true,
+    });
     child.once("exit", (code, signal) => {
       if (stopping) return;
       const now = Date.now();
