@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -140,6 +141,34 @@ describe("praisonai-svc api + worker", () => {
     expect(executions.sort()).toEqual([...ids].sort()); // each job ran exactly once
     const pids = new Set(lines.map((l) => l.split(" ")[1]));
     expect(pids.size).toBe(2); // both workers took jobs
+  });
+});
+
+describe("handlers files", () => {
+  it("runs a plain JavaScript handlers.js found by default, exported as `app`", async () => {
+    const dir = tempProject();
+    rmSync(path.join(dir, "handlers.ts"));
+    copyFileSync(path.join(ROOT, "test/fixtures/cli/plain.js"), path.join(dir, "handlers.js"));
+    const port = await freePort();
+    const proc = runCli(["run", "--port", String(port)], {
+      cwd: dir,
+      env: { ...noStorageEnv(), HOST: "127.0.0.1" },
+    });
+    await proc.waitForOutput(/Stop with Ctrl-C/);
+    const url = `http://127.0.0.1:${port}`;
+    const done = await waitForJob(url, await postJob(url, { js: true }));
+    expect(done).toMatchObject({ status: "done", filename: "p.json" });
+    expect(await (await fetch(String(done.download_url))).json()).toEqual({ js: true });
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  });
+
+  it('says to add "type": "module" when a .ts file sits in a CommonJS package', async () => {
+    const dir = tempProject();
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true }));
+    const proc = runCli(["api"], { cwd: dir, env: isolatedEnv() });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain('Add "type": "module"');
   });
 });
 

@@ -28,8 +28,12 @@ export async function loadApp(file: string): Promise<ServiceApp> {
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const e = error as Error;
-    throw new CliError(`Could not load ${file}: ${e.message}`);
+    const e = error as Error & { code?: string };
+    // Without "type": "module", tsx compiles a .ts file to CommonJS, which cannot load this ESM package.
+    const hint = /require\(\) ES Module|ERR_REQUIRE/.test(`${e.code} ${e.message}`)
+      ? ` Add "type": "module" to the package.json beside it (the handlers file is an ES module).`
+      : "";
+    throw new CliError(`Could not load ${file}: ${e.message}${hint}`);
   }
   const app = [mod.default, mod.app].find((v) => ServiceApp.is(v));
   if (!app) {
