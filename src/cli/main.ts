@@ -3,6 +3,10 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { PraisonError } from "../errors.js";
 import { apiCommand } from "./commands/api.js";
+import { deployCommand } from "./commands/deploy.js";
+import { drainCommand } from "./commands/drain.js";
+import { logsCommand } from "./commands/logs.js";
+import { newCommand } from "./commands/new.js";
 import { runCommand } from "./commands/run.js";
 import { workerCommand } from "./commands/worker.js";
 
@@ -16,7 +20,16 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [runCommand, apiCommand, workerCommand]) register(program);
+  for (const register of [
+    runCommand,
+    apiCommand,
+    workerCommand,
+    newCommand,
+    deployCommand,
+    logsCommand,
+    drainCommand,
+  ])
+    register(program);
   return program;
 }
 

@@ -1,0 +1,40 @@
+// `praisonai-svc new service <name> [--package <pkg>]`: scaffolds a runnable one-file service project.
+import path from "node:path";
+import type { Command } from "commander";
+import { createServiceProject } from "../../scaffold/generate.js";
+import { CliError } from "../errors.js";
+
+export function newCommand(program: Command): void {
+  program
+    .command("new")
+    .description("create a new project: `praisonai-svc new service <name> [--package <pkg>]`")
+    .argument("<kind>", "what to create: service")
+    .argument("<name>", "project name: lowercase letters, digits and hyphens (also the Azure app name)")
+    .option(
+      "--package <pkg>",
+      "npm package the handler wraps (imported in handlers.ts, added to dependencies)",
+    )
+    .option("--dir <dir>", "folder to create (default: ./<name>)")
+    .action((kind: string, name: string, opts: { package?: string; dir?: string }) => {
+      if (kind !== "service") {
+        throw new CliError(
+          `Unknown kind "${kind}": the only kind is \`service\` (praisonai-svc new service ${name}).`,
+        );
+      }
+      const { dir, files } = createServiceProject({ name, pkg: opts.package, dir: opts.dir });
+      const rel = path.relative(process.cwd(), dir) || ".";
+      const lines = [
+        `Created ${name} in ${dir}:`,
+        ...files.map((f) => `  ${f}`),
+        "",
+        "Next:",
+        `  cd ${rel}`,
+        "  npm install",
+        "  npx praisonai-svc run         # API + worker on local storage",
+        "  npm test                      # the handler's test",
+        "  npx praisonai-svc deploy azure --dry-run",
+        "",
+      ];
+      process.stdout.write(`${lines.join("\n")}`);
+    });
+}

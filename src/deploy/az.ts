@@ -1,0 +1,127 @@
+// Runs the Azure CLI: JSON in and out, secrets masked wherever a command is shown, changes skipped in a dry run.
+import { spawn } from "node:child_process";
+import { AzCommandError, AzMissingError, AzNotLoggedInError } from "./errors.js";
+
+export interface AzOptions {
+  /** Print commands that change Azure instead of running them; read-only commands still run. */
+  dryRun?: boolean;
+  /** Show every command as it runs. */
+  verbose?: boolean;
+  /** Where commands are shown (verbose, dry run). */
+  write?: (line: string) => void;
+  /** Longest one command may run before it is stopped. @default 30 minutes */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CallOptions {
+  /** A missing resource is an answer (undefined), not an error. */
+  notFoundOk?: boolean;
+  /** Text shown under the error when the command fails. */
+  hint?: string;
+}
+
+const NOT_LOGGED_IN = /az login|AADSTS\d+|no subscriptions? found|token (has )?expired|refresh token/i;
+// Exit code 3 is the CLI's "resource not found"; older commands only say so in the message.
+const NOT_FOUND =
+  /\((ResourceNotFound|ResourceGroupNotFound|DeploymentNotFound|NotFound|RepositoryNotFound|ManifestUnknown|ContainerAppSecretNotFound)\)|could not be found|was not found|not found/i;
+
+export class Az {
+  readonly #opts: AzOptions;
+  readonly #secrets = new Set<string>();
+  /** Every command shown or run, in order, secrets masked. */
+  readonly commands: { command: string; ran: boolean }[] = [];
+
+  constructor(opts: AzOptions = {}) {
+    this.#opts = opts;
+  }
+
+  get dryRun(): boolean {
+    return Boolean(this.#opts.dryRun);
+  }
+
+  /** Registers a value never to be shown (API keys, connection strings). */
+  secret(value: string): void {
+    if (value.length >= 4) this.#secrets.add(value);
+  }
+
+  mask(text: string): string {
+    let out = text;
+    for (const s of this.#secrets) out = out.split(s).join("***");
+    return out;
+  }
+
+  /** A read-only command: runs in every mode. */
+  read<T>(args: string[], opts: CallOptions = {}): Promise<T | undefined> {
+    return this.#run<T>(args, opts, false);
+  }
+
+  /** A command that changes Azure: in a dry run it is only printed, and resolves to undefined. */
+  change<T>(args: string[], opts: CallOptions = {}): Promise<T | undefined> {
+    return this.#run<T>(args, opts, true);
+  }
+
+  display(args: string[]): string {
+    return this.mask(["az", ...args].map(quote).join(" "));
+  }
+
+  async #run<T>(args: string[], opts: CallOptions, mutates: boolean): Promise<T | undefined> {
+    const shown = this.display(args);
+    const skip = mutates && this.dryRun;
+    this.commands.push({ command: shown, ran: !skip });
+    if (skip) {
+      if (this.#opts.verbose) this.#opts.write?.(`  (dry run, not run) ${shown}`);
+      return undefined;
+    }
+    if (this.#opts.verbose) this.#opts.write?.(`  $ ${shown}`);
+    const result = await exec([...args, "--output", "json", "--only-show-errors"], this.#opts);
+    if (result.code === 0) return parseJson<T>(result.stdout);
+    if (NOT_LOGGED_IN.test(result.stderr)) throw new AzNotLoggedInError();
+    if (opts.notFoundOk && (result.code === 3 || NOT_FOUND.test(result.stderr))) return undefined;
+    throw new AzCommandError(shown, result.code, this.mask(result.stderr), opts.hint);
+  }
+}
+
+interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function exec(args: string[], opts: AzOptions): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("az", args, { env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs ?? 30 * 60_000);
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(error.code === "ENOENT" ? new AzMissingError() : error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 124 : 1), stdout, stderr });
+    });
+  });
+}
+
+function parseJson<T>(stdout: string): T | undefined {
+  const text = stdout.trim();
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
+}
+
+/** Shell-style quoting, for showing a command the user can copy. */
+export function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,106 @@
+// `praisonai-svc logs`: the az command that shows a deployed container's logs, streamed to the terminal.
+import { spawn } from "node:child_process";
+import { Az } from "./az.js";
+import { AzCommandError, AzMissingError, AzNotLoggedInError, DeployInputError } from "./errors.js";
+import { readState, STATE_FILE } from "./state.js";
+import type { WorkerLayout } from "./template/apps.js";
+
+export interface LogsOptions {
+  dir: string;
+  worker?: boolean;
+  follow?: boolean;
+  /** Past lines to show first (az allows 0-300). @default 50 */
+  tail?: number;
+  name?: string;
+  resourceGroup?: string;
+}
+
+/** The `az` arguments for the API's or the worker's log stream in each worker layout. */
+export function logsArgs(o: {
+  app: string;
+  resourceGroup: string;
+  layout: WorkerLayout;
+  worker?: boolean;
+  follow?: boolean;
+  tail: number;
+}): string[] {
+  const role = o.worker ? "worker" : "api";
+  const onOwnResource = o.worker && o.layout !== "single";
+  const name = onOwnResource ? `${o.app}-worker` : o.app;
+  const group =
+    o.worker && o.layout === "job"
+      ? ["containerapp", "job", "logs", "show"]
+      : ["containerapp", "logs", "show"];
+  return [
+    ...group,
+    "--name",
+    name,
+    "--resource-group",
+    o.resourceGroup,
+    "--container",
+    role,
+    "--format",
+    "text",
+    "--tail",
+    String(o.tail),
+    ...(o.follow ? ["--follow"] : []),
+  ];
+}
+
+export async function showLogs(opts: LogsOptions): Promise<number> {
+  const state = readState(opts.dir);
+  const app = opts.name ?? state.app;
+  const resourceGroup = opts.resourceGroup ?? state.resourceGroup;
+  if (!app || !resourceGroup) {
+    throw new DeployInputError(
+      `No deployment recorded in ${STATE_FILE}: run \`praisonai-svc deploy azure\` first, ` +
+        "or pass --name <app> and --resource-group <group>.",
+    );
+  }
+  const tail = opts.tail ?? 50;
+  if (!Number.isInteger(tail) || tail < 0 || tail > 300) {
+    throw new DeployInputError("--tail must be a whole number from 0 to 300.");
+  }
+  const az = new Az();
+  await az.read(["account", "show"]); // a clear message when az is missing or signed out
+  const args = logsArgs({
+    app,
+    resourceGroup,
+    layout: state.layout ?? "single",
+    worker: opts.worker,
+    follow: opts.follow,
+    tail,
+  });
+  return stream(args, az);
+}
+
+/** Runs az with its stdout on ours (log lines as they come); its stderr is kept for the error message. */
+function stream(args: string[], az: Az): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("az", args, { stdio: ["ignore", "inherit", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const stop = () => child.kill("SIGINT");
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "ENOENT" ? new AzMissingError() : error),
+    );
+    child.once("close", (code) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      if (code === 0 || code === null) return resolve(0);
+      if (/az login/i.test(stderr)) return reject(new AzNotLoggedInError());
+      reject(
+        new AzCommandError(
+          az.display(args),
+          code,
+          stderr,
+          "Is the app deployed? `praisonai-svc deploy azure`",
+        ),
+      );
+    });
+  });
+}

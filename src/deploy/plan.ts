@@ -1,0 +1,95 @@
+// Turns `deploy azure` options into a checked plan before any Azure call: a bad option fails in milliseconds.
+import { parseApiKeys } from "./api-keys.js";
+import { DeployInputError } from "./errors.js";
+import { checkName, normalizeLocation } from "./names.js";
+import { type DeploySettings, deploySettings } from "./settings.js";
+import { projectName, readState } from "./state.js";
+import { WORKER_LAYOUTS, type WorkerLayout } from "./template/apps.js";
+
+/** Spec §10 prices the UK region; a user elsewhere passes --location. */
+export const DEFAULT_LOCATION = "uksouth";
+
+export interface DeployOptions {
+  /** The project folder (handlers.ts, Dockerfile, package-lock.json). */
+  dir: string;
+  resourceGroup?: string;
+  location?: string;
+  name?: string;
+  registry?: string;
+  storageAccount?: string;
+  /** Comma-separated browser origins. */
+  corsOrigins?: string;
+  /** Comma-separated API keys; default: $PRAISONAI_SVC_API_KEYS, else kept or generated. */
+  apiKeys?: string;
+  /** `NAME=value` service settings for the containers. */
+  env?: string[];
+  workerLayout?: string;
+}
+
+export interface Plan {
+  dir: string;
+  app: string;
+  resourceGroup: string;
+  location: string;
+  /** Explicit or remembered names; undefined: derived once the subscription is known. */
+  registry?: string;
+  storageAccount?: string;
+  layout: WorkerLayout;
+  corsOrigins: string[];
+  apiKeys?: string;
+  /** The `NAME=value` entries the settings came from (remembered for the next deploy). */
+  envEntries: string[];
+  settings: DeploySettings;
+}
+
+export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = process.env): Plan {
+  const state = readState(opts.dir);
+  const app = opts.name ?? state.app ?? projectName(opts.dir);
+  if (!app) {
+    throw new DeployInputError(`No package.json with a name in ${opts.dir}: pass --name <app name>.`);
+  }
+  checkName("app", app);
+  const resourceGroup = checkName("resourceGroup", opts.resourceGroup ?? state.resourceGroup ?? `${app}-rg`);
+  const location = checkName(
+    "location",
+    normalizeLocation(opts.location ?? state.location ?? DEFAULT_LOCATION),
+  );
+  const layout = (opts.workerLayout ?? state.layout ?? "single") as WorkerLayout;
+  if (!WORKER_LAYOUTS.includes(layout)) {
+    throw new DeployInputError(`--worker-layout "${layout}" is not one of ${WORKER_LAYOUTS.join(", ")}.`);
+  }
+  const registry = opts.registry ?? state.registry;
+  const storageAccount = opts.storageAccount ?? state.storageAccount;
+  if (registry) checkName("registry", registry);
+  if (storageAccount) checkName("storageAccount", storageAccount);
+  const rawKeys = opts.apiKeys ?? env.PRAISONAI_SVC_API_KEYS;
+  return {
+    dir: opts.dir,
+    app,
+    resourceGroup,
+    location,
+    registry,
+    storageAccount,
+    layout,
+    corsOrigins: opts.corsOrigins !== undefined ? parseOrigins(opts.corsOrigins) : (state.corsOrigins ?? []),
+    apiKeys: rawKeys ? parseApiKeys(rawKeys) : undefined,
+    envEntries: opts.env ?? state.env ?? [],
+    settings: deploySettings(opts.env ?? state.env ?? []),
+  };
+}
+
+/** Origins as a browser sends them: scheme://host[:port], no path; `*` allows any origin. */
+export function parseOrigins(raw: string): string[] {
+  const origins = raw
+    .split(",")
+    .map((o) => o.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== "*" && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) {
+      throw new DeployInputError(
+        `--cors-origins "${origin}" is not an origin: use scheme://host[:port], e.g. https://example.com.`,
+      );
+    }
+  }
+  return [...new Set(origins)];
+}

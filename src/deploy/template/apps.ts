@@ -1,0 +1,183 @@
+// The Container App(s) for each worker layout: one app with two containers (default), two apps, or app + job.
+import { API_PORT } from "../../scaffold/dockerfile.js";
+import {
+  API,
+  appNamed,
+  ENVIRONMENT_ID,
+  expr,
+  INSIGHTS_ID,
+  type Json,
+  param,
+  type Resource,
+  STORAGE_ID,
+} from "./arm.js";
+import { container, type EnvVar, registries, secrets } from "./containers.js";
+import { STORAGE_NAMES } from "./storage.js";
+
+export type WorkerLayout = "single" | "separate-app" | "job";
+export const WORKER_LAYOUTS: WorkerLayout[] = ["single", "separate-app", "job"];
+
+/** Spec §5.1: scale to zero, hard cap of 3 replicas, 20 concurrent requests, 10 queued messages. */
+export const SCALE = { minReplicas: 0, maxReplicas: 3, concurrentRequests: 20, queueLength: 10 } as const;
+/** Grace an API replica gets on scale-in: longer than the 30 s request timeout. */
+export const API_TERMINATION_GRACE_SECONDS = 45;
+
+export interface AppsInput {
+  layout: WorkerLayout;
+  /** Plain environment values for both roles. */
+  settings: EnvVar[];
+  /** Worker replicas: seconds between SIGTERM and SIGKILL (fits the job timeout, see plan.ts). */
+  workerTerminationGraceSeconds: number;
+  /** Job layout: the longest one execution may run. */
+  jobReplicaTimeoutSeconds: number;
+  /** Include the ingress CORS policy (origins come from the corsOrigins parameter). */
+  cors: boolean;
+}
+
+const HTTP_RULE: Json = {
+  name: "http",
+  http: { metadata: { concurrentRequests: String(SCALE.concurrentRequests) } },
+};
+const QUEUE_RULE: Json = {
+  name: "queue-depth",
+  azureQueue: {
+    queueName: STORAGE_NAMES.queue,
+    queueLength: SCALE.queueLength,
+    auth: [{ secretRef: "queue-conn", triggerParameter: "connection" }],
+  },
+};
+const DEPENDS = [expr(ENVIRONMENT_ID), expr(STORAGE_ID), expr(INSIGHTS_ID)];
+
+function ingress(cors: boolean): Json {
+  return {
+    external: true,
+    targetPort: API_PORT,
+    transport: "auto",
+    allowInsecure: false,
+    ...(cors
+      ? {
+          corsPolicy: {
+            allowedOrigins: expr(param("corsOrigins")),
+            allowedMethods: ["GET", "POST", "OPTIONS"],
+            allowedHeaders: ["*"],
+            maxAge: 600,
+          },
+        }
+      : {}),
+  };
+}
+
+function app(o: {
+  name: string;
+  roles: ("api" | "worker")[];
+  input: AppsInput;
+  rules: Json[];
+  grace: number;
+}): Resource {
+  const hasApi = o.roles.includes("api");
+  const secretRole = o.roles.length === 2 ? "both" : (o.roles[0] ?? "api");
+  return {
+    type: "Microsoft.App/containerApps",
+    apiVersion: API.app,
+    name: expr(o.name),
+    location: expr(param("location")),
+    dependsOn: DEPENDS,
+    properties: {
+      managedEnvironmentId: expr(ENVIRONMENT_ID),
+      configuration: {
+        activeRevisionsMode: "Single",
+        ...(hasApi ? { ingress: ingress(o.input.cors) } : {}),
+        secrets: secrets(secretRole),
+        registries: registries(),
+      },
+      template: {
+        terminationGracePeriodSeconds: o.grace,
+        containers: o.roles.map((r) => container(r, o.input.settings)),
+        scale: { minReplicas: SCALE.minReplicas, maxReplicas: SCALE.maxReplicas, rules: o.rules },
+      },
+    },
+  };
+}
+
+/** An event-driven Container Apps job: one execution per burst of queued messages, drained then exits. */
+function workerJob(input: AppsInput): Resource {
+  return {
+    type: "Microsoft.App/jobs",
+    apiVersion: API.app,
+    name: expr(appNamed("-worker")),
+    location: expr(param("location")),
+    dependsOn: DEPENDS,
+    properties: {
+      environmentId: expr(ENVIRONMENT_ID),
+      configuration: {
+        triggerType: "Event",
+        replicaTimeout: input.jobReplicaTimeoutSeconds,
+        replicaRetryLimit: 0,
+        secrets: secrets("worker"),
+        registries: registries(),
+        eventTriggerConfig: {
+          parallelism: 1,
+          replicaCompletionCount: 1,
+          scale: {
+            minExecutions: SCALE.minReplicas,
+            maxExecutions: SCALE.maxReplicas,
+            pollingInterval: 30,
+            rules: [
+              {
+                name: "queue-depth",
+                type: "azure-queue",
+                metadata: {
+                  queueName: STORAGE_NAMES.queue,
+                  queueLength: String(SCALE.queueLength),
+                  accountName: expr(param("storageAccountName")),
+                },
+                auth: [{ secretRef: "queue-conn", triggerParameter: "connection" }],
+              },
+            ],
+          },
+        },
+      },
+      template: {
+        containers: [
+          container("worker", input.settings, [
+            "praisonai-svc",
+            "drain",
+            "--max-runtime",
+            String(input.jobReplicaTimeoutSeconds),
+          ]),
+        ],
+      },
+    },
+  };
+}
+
+export function appResources(input: AppsInput): Resource[] {
+  const apiName = param("appName");
+  const grace = input.workerTerminationGraceSeconds;
+  switch (input.layout) {
+    case "single":
+      return [app({ name: apiName, roles: ["api", "worker"], input, rules: [HTTP_RULE, QUEUE_RULE], grace })];
+    case "separate-app":
+      return [
+        app({
+          name: apiName,
+          roles: ["api"],
+          input,
+          rules: [HTTP_RULE],
+          grace: API_TERMINATION_GRACE_SECONDS,
+        }),
+        app({ name: appNamed("-worker"), roles: ["worker"], input, rules: [QUEUE_RULE], grace }),
+      ];
+    case "job":
+      return [
+        app({
+          name: apiName,
+          roles: ["api"],
+          input,
+          rules: [HTTP_RULE],
+          grace: API_TERMINATION_GRACE_SECONDS,
+        }),
+        workerJob(input),
+      ];
+  }
+}

@@ -1,0 +1,84 @@
+// The Storage account: jobs table, job queue, poison queue, private output container, 30-day lifecycle rule.
+import { SETTINGS } from "../../config/settings.js";
+import { API, expr, param, type Resource, STORAGE_ID } from "./arm.js";
+
+/** Days after which results (and stored payloads) are deleted (spec §5.2: 30-day lifecycle rule). */
+export const OUTPUT_RETENTION_DAYS = 30;
+
+/** The resource names the service uses by default, from the settings table. */
+export const STORAGE_NAMES = {
+  table: SETTINGS.table.default,
+  queue: SETTINGS.queue.default,
+  poisonQueue: SETTINGS.poisonQueue.default,
+  container: SETTINGS.container.default,
+} as const;
+
+const account = param("storageAccountName");
+const child = (path: string): string => expr(`format('{0}/${path}', ${account})`);
+const dependsOnAccount = [expr(STORAGE_ID)];
+
+export function storageResources(): Resource[] {
+  const { table, queue, poisonQueue, container } = STORAGE_NAMES;
+  return [
+    {
+      type: "Microsoft.Storage/storageAccounts",
+      apiVersion: API.storage,
+      name: expr(account),
+      location: expr(param("location")),
+      sku: { name: "Standard_LRS" },
+      kind: "StorageV2",
+      properties: {
+        accessTier: "Hot",
+        minimumTlsVersion: "TLS1_2",
+        supportsHttpsTrafficOnly: true,
+        allowBlobPublicAccess: false,
+      },
+    },
+    {
+      type: "Microsoft.Storage/storageAccounts/blobServices/containers",
+      apiVersion: API.storage,
+      name: child(`default/${container}`),
+      dependsOn: dependsOnAccount,
+      properties: { publicAccess: "None" },
+    },
+    ...[queue, poisonQueue].map(
+      (name): Resource => ({
+        type: "Microsoft.Storage/storageAccounts/queueServices/queues",
+        apiVersion: API.storage,
+        name: child(`default/${name}`),
+        dependsOn: dependsOnAccount,
+        properties: {},
+      }),
+    ),
+    {
+      type: "Microsoft.Storage/storageAccounts/tableServices/tables",
+      apiVersion: API.storage,
+      name: child(`default/${table}`),
+      dependsOn: dependsOnAccount,
+      properties: {},
+    },
+    {
+      type: "Microsoft.Storage/storageAccounts/managementPolicies",
+      apiVersion: API.storage,
+      name: child("default"),
+      dependsOn: dependsOnAccount,
+      properties: {
+        policy: {
+          rules: [
+            {
+              enabled: true,
+              name: "delete-outputs",
+              type: "Lifecycle",
+              definition: {
+                filters: { blobTypes: ["blockBlob"], prefixMatch: [`${container}/`] },
+                actions: {
+                  baseBlob: { delete: { daysAfterModificationGreaterThan: OUTPUT_RETENTION_DAYS } },
+                },
+              },
+            },
+          ],
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,68 @@
+// `praisonai-svc new service`: writes a runnable one-file service project into an empty folder.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { CliError } from "../cli/errors.js";
+import { dockerfile, dockerignore } from "./dockerfile.js";
+import { envExample } from "./env-example.js";
+import { handlersFile, handlerTestFile } from "./handlers.js";
+import { gitignore, packageJson, tsconfig } from "./project-files.js";
+import { readme } from "./readme.js";
+
+export interface NewServiceOptions {
+  /** Project and package name; also the default Container App name, hence its rules. */
+  name: string;
+  /** npm package the handler imports. */
+  pkg?: string;
+  /** Folder to create; default: ./<name>. */
+  dir?: string;
+  cwd?: string;
+}
+
+/** Lowercase letters, digits and single hyphens, 2-32 characters: valid for npm and as a Container App name. */
+const SERVICE_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$/;
+/** An npm package name, scoped or not. */
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+export function validateServiceName(name: string): void {
+  if (!SERVICE_NAME.test(name)) {
+    throw new CliError(
+      `"${name}" is not a valid service name: use 2-32 lowercase letters, digits and single hyphens, ` +
+        "starting with a letter (e.g. `praisonai-svc new service ppt-maker`).",
+    );
+  }
+}
+
+/** Creates the project and returns its folder and the files written. */
+export function createServiceProject(opts: NewServiceOptions): { dir: string; files: string[] } {
+  validateServiceName(opts.name);
+  if (opts.pkg !== undefined && !PACKAGE_NAME.test(opts.pkg)) {
+    throw new CliError(`"${opts.pkg}" is not an npm package name (e.g. --package pptxgenjs or @scope/name).`);
+  }
+  const dir = path.resolve(opts.cwd ?? process.cwd(), opts.dir ?? opts.name);
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new CliError(
+      `${dir} already exists and is not empty: pick another name or pass --dir <empty folder>.`,
+    );
+  }
+  const title = opts.name
+    .split("-")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
+  const files: Record<string, string> = {
+    "handlers.ts": handlersFile({ title, pkg: opts.pkg }),
+    "package.json": packageJson({ name: opts.name, pkg: opts.pkg }),
+    ".env.example": envExample(),
+    Dockerfile: dockerfile(),
+    ".dockerignore": dockerignore(),
+    "README.md": readme({ name: opts.name, pkg: opts.pkg }),
+    "test/handlers.test.ts": handlerTestFile(),
+    "tsconfig.json": tsconfig(),
+    ".gitignore": gitignore(),
+  };
+  for (const [file, text] of Object.entries(files)) {
+    const full = path.join(dir, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+  return { dir, files: Object.keys(files) };
+}

@@ -1,0 +1,67 @@
+// The README of a new service: how to run, test and deploy it.
+
+export function readme({ name, pkg }: { name: string; pkg?: string }): string {
+  return `# ${name}
+
+A job service made with [praisonai-svc](https://www.npmjs.com/package/praisonai-svc): clients POST a
+payload (JSON or YAML) to \`/jobs\`, a worker runs the handler in \`handlers.ts\`${pkg ? ` (which wraps \`${pkg}\`)` : ""}, and
+the result is downloaded from \`/jobs/{id}/download\`.
+
+## Run it locally
+
+\`\`\`sh
+npm install
+npx praisonai-svc run          # API + worker on http://127.0.0.1:8080, local storage (Azurite)
+\`\`\`
+
+No Azure account is needed: \`run\` starts Azurite (the Azure Storage emulator) and keeps its data in
+\`.praisonai-svc/\`. Then, in another terminal:
+
+\`\`\`sh
+curl -sS -X POST http://127.0.0.1:8080/jobs -H 'Content-Type: application/json' -d '{"name":"Ada"}'
+curl -sS http://127.0.0.1:8080/jobs/<job_id>                 # until "status": "done"
+curl -sSL http://127.0.0.1:8080/jobs/<job_id>/download       # the file
+\`\`\`
+
+The API documentation is at http://127.0.0.1:8080/docs.
+
+## Test it
+
+\`\`\`sh
+npm test                       # runs test/handlers.test.ts: the handler alone, no storage
+\`\`\`
+
+## Configure it
+
+Every setting is an environment variable; \`.env.example\` lists them all with their defaults. Copy it
+to \`.env\`, change what you need, and start with \`node --env-file=.env node_modules/.bin/praisonai-svc run\`.
+Never commit \`.env\`.
+
+## Deploy it to Azure
+
+You need the Azure CLI (\`az\`) and an Azure subscription. The image is built in the cloud: no Docker needed.
+
+\`\`\`sh
+az login
+npx praisonai-svc deploy azure --dry-run        # writes azure/main.json and prints every az command
+npx praisonai-svc deploy azure --cors-origins https://your-wordpress.example
+npx praisonai-svc logs --follow                  # API logs; add --worker for the worker's
+\`\`\`
+
+\`deploy\` creates one resource group with a Storage account (queue, poison queue, jobs table, private
+container whose files are deleted after 30 days), a Log Analytics workspace capped below 500 MB a day,
+Application Insights, and a Container App (API and worker, 1 vCPU / 2 GiB each, 0 to 3 replicas).
+Running it again changes nothing unless the code or the options changed. Review \`azure/main.json\`
+before the first deploy; \`npx praisonai-svc deploy azure --help\` lists the options.
+
+## Files
+
+| File | What it is |
+|---|---|
+| \`handlers.ts\` | the service: payload schema and handler |
+| \`test/handlers.test.ts\` | a test of the handler |
+| \`Dockerfile\` | the production image (API by default, \`praisonai-svc worker\` for the worker) |
+| \`.env.example\` | every setting with its default |
+| \`azure/\` | written by \`deploy azure\`: the infrastructure template and the names it used |
+`;
+}
