@@ -23,9 +23,10 @@ const text = (max: number, what = "a non-empty string") =>
   z
     .string({ error: required(what) })
     .trim()
+    .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    // Control characters alone would leave an empty slide.
-    .refine((v) => cleanText(v) !== "", "must not be empty");
+    // Control characters alone would leave an empty slide too.
+    .refine((v) => v === "" || cleanText(v) !== "", "must not be empty");
 
 export const Verse = z.object({
   reference: text(LIMITS.reference).describe('Where the text comes from, e.g. "John 3:16 (KJV)"'),
