@@ -35,8 +35,8 @@ describe("deploy azure", () => {
         ),
       ),
     ]);
-    expect(registry).toMatch(/^demosvc[0-9a-f]{8}$/);
-    expect(storage).toMatch(/^demosvc[0-9a-f]{8}$/);
+    expect(registry).toMatch(/^demosvccr[0-9a-f]{8}$/);
+    expect(storage).toMatch(/^demosvcst[0-9a-f]{8}$/);
     // Progress is steps with status and time, not az JSON.
     expect(output).toMatch(/✔ Resource group demo-svc-rg \(created\)\s+\d+\.\ds/);
     expect(output).toMatch(/✔ Deployment praisonai-svc-[0-9a-f]{12} \(deployed\)/);

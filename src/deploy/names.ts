@@ -62,7 +62,7 @@ export function globalNames(app: string, subscriptionId: string, resourceGroup: 
   const letters = app.replace(/[^a-z0-9]/g, "");
   const suffix = stableSuffix(subscriptionId, resourceGroup.toLowerCase(), app);
   return {
-    registry: `${letters.slice(0, 30)}${suffix}`.padEnd(5, "0"),
-    storageAccount: `${letters.slice(0, 16)}${suffix}`,
+    registry: `${letters.slice(0, 40)}cr${suffix}`,
+    storageAccount: `${letters.slice(0, 14)}st${suffix}`,
   };
 }
