@@ -12,8 +12,8 @@ const WIDTH_SAFETY = 0.97;
 const UNKNOWN_WIDTH = 1000;
 /** Emoji and other astral characters are drawn from fallback fonts, some wider than 1 em. */
 const ASTRAL_WIDTH = 1300;
-/** Characters after which a renderer may break a line without a space (hyphens, dashes, slash). */
-const BREAK_AFTER = /[-\u2010-\u2015/]/u;
+/** Splits after the characters where a renderer may break a line without a space (hyphens, dashes, slash). */
+const BREAK_AFTER = /(?<=[-\u2010-\u2015/])/u;
 
 export interface Font {
   /** Points. */
@@ -27,21 +27,31 @@ export interface Line {
   sep: " " | "" | "\n";
 }
 
-function lookup(table: readonly WidthRange[], cp: number): number {
+/** The ranges as one flat table per weight, indexed by code point: a lookup per character is hot. */
+function flatten(table: readonly WidthRange[]): Uint16Array {
+  const end = Math.max(...table.map((r) => r.from + r.widths.length));
+  const flat = new Uint16Array(end).fill(UNKNOWN_WIDTH);
+  for (const range of table) flat.set(range.widths, range.from);
+  return flat;
+}
+const WIDTHS = { regular: flatten(REGULAR), bold: flatten(BOLD) };
+
+function lookup(table: Uint16Array, cp: number): number {
   if (cp > 0xffff) return ASTRAL_WIDTH;
-  for (const range of table) {
-    const w = range.widths[cp - range.from];
-    if (cp >= range.from && w !== undefined) return w;
-  }
-  return UNKNOWN_WIDTH;
+  return table[cp] ?? UNKNOWN_WIDTH;
+}
+
+/** The width of `text` in 1/1000 em (whole numbers, so sums are exact). */
+function units(text: string, font: Font): number {
+  const table = font.bold ? WIDTHS.bold : WIDTHS.regular;
+  let sum = 0;
+  for (const ch of text) sum += lookup(table, ch.codePointAt(0) ?? 0);
+  return sum;
 }
 
 /** The width of `text` in points. */
 export function measure(text: string, font: Font): number {
-  const table = font.bold ? BOLD : REGULAR;
-  let units = 0;
-  for (const ch of text) units += lookup(table, ch.codePointAt(0) ?? 0);
-  return (units * font.size) / 1000;
+  return (units(text, font) * font.size) / 1000;
 }
 
 // Characters XML 1.0 cannot carry at all (a slide with one does not open).
@@ -61,43 +71,43 @@ export function cleanText(text: string): string {
 function tokens(paragraph: string): { text: string; space: boolean }[] {
   const out: { text: string; space: boolean }[] = [];
   for (const word of paragraph.split(" ")) {
-    let piece = "";
-    let space = true;
-    for (const ch of word) {
-      piece += ch;
-      if (BREAK_AFTER.test(ch)) {
-        out.push({ text: piece, space });
-        piece = "";
-        space = false;
-      }
-    }
-    if (piece !== "") out.push({ text: piece, space });
+    word.split(BREAK_AFTER).forEach((piece, i) => {
+      if (piece !== "") out.push({ text: piece, space: i === 0 });
+    });
   }
   return out;
 }
 
 /** Wraps cleaned text into lines no wider than `width` points. */
 export function wrap(text: string, width: number, font: Font): Line[] {
-  const max = width * WIDTH_SAFETY;
+  // In 1/1000 em; widths add up (no kerning), so a line's width is kept as a running sum.
+  const max = (width * WIDTH_SAFETY * 1000) / font.size;
+  const space = units(" ", font);
   const lines: Line[] = [];
   for (const paragraph of cleanText(text).split("\n")) {
     if (paragraph === "") continue;
     let line = "";
+    let used = 0;
     const push = (sep: Line["sep"]) => {
       lines.push({ text: line, sep });
       line = "";
+      used = 0;
     };
     for (const token of tokens(paragraph)) {
       const sep = token.space ? " " : "";
-      if (line !== "" && measure(line + sep + token.text, font) <= max) {
+      const tokenUnits = units(token.text, font);
+      if (line !== "" && used + (token.space ? space : 0) + tokenUnits <= max) {
         line += sep + token.text;
+        used += (token.space ? space : 0) + tokenUnits;
         continue;
       }
       if (line !== "") push(sep);
       // A piece wider than the line is cut where it overflows, as renderers do.
       for (const ch of token.text) {
-        if (line !== "" && measure(line + ch, font) > max) push("");
+        const w = units(ch, font);
+        if (line !== "" && used + w > max) push("");
         line += ch;
+        used += w;
       }
     }
     push("\n");
