@@ -1,6 +1,7 @@
 // Regenerates ../font-widths.ts: the widest advance of each character across the fonts a deck may be shown in.
 // Run: node --import tsx examples/ppt/tools/font-widths.ts <DejaVuSans.ttf> <DejaVuSans-Bold.ttf>
 //        <LiberationSans-Regular.ttf> <LiberationSans-Bold.ttf> > examples/ppt/font-widths.ts
+//      npx biome format --write examples/ppt/font-widths.ts
 // (Debian: fonts-dejavu-core and fonts-liberation2; Liberation Sans has Arial's metrics, DejaVu Sans is what
 // LibreOffice falls back to when neither Arial nor Liberation Sans is installed.)
 import { readFileSync } from "node:fs";
