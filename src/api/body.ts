@@ -1,5 +1,6 @@
 // Request bodies: JSON (Fastify's prototype-safe parser) and YAML; every other media type gets 415.
 import type { FastifyInstance } from "fastify";
+import { unsafeShape } from "../security/payload-shape.js";
 import { parseYaml } from "../util/yaml.js";
 import { problem } from "./problem.js";
 
@@ -7,6 +8,21 @@ export const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"
 
 export function installBodyParsers(app: FastifyInstance): void {
   app.removeContentTypeParser("text/plain");
+  // Fastify's JSON parser (secure-json-parse) already refuses __proto__ and constructor.prototype;
+  // the shape check adds a depth bound before validation and hashing walk the payload recursively.
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    json(req, body as string, (error: Error | null, value?: unknown) => {
+      if (error) {
+        const proto = /forbidden prototype property/.test(error.message);
+        return done(proto ? problem(400, `The JSON body was refused: ${error.message}.`) : error, undefined);
+      }
+      const unsafe = unsafeShape(value);
+      if (unsafe) return done(problem(400, unsafe), undefined);
+      done(null, value);
+    });
+  });
   app.addContentTypeParser(YAML_TYPES, { parseAs: "string" }, (_req, body, done) => {
     try {
       done(null, parseYaml(body as string));

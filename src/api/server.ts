@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
+import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
 import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
@@ -33,6 +34,8 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
 
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
+  // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
+  installSecurity(api, { config });
   await installOpenApi(api, app);
   await api.register(healthRoutes, { app });
   await api.register(jobsRoutes, { app, storage, config });

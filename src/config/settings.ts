@@ -1,6 +1,10 @@
 // Every setting the service reads from the environment: its variable, its default and how it is parsed.
 // This table is the one place defaults live; README's configuration table mirrors it.
 import { ConfigError } from "../errors.js";
+import { parseApiKeys } from "../security/api-keys.js";
+import { parseTrustProxy } from "../security/client-ip.js";
+import { parseOrigins } from "../security/cors.js";
+import { parseJwtPublicKey, parseJwtSecret } from "../security/jwt.js";
 
 type Parse<T> = (raw: string, name: string) => T;
 
@@ -51,6 +55,13 @@ export const tableName: Parse<string> = (raw, name) =>
     : fail(name, raw, "3-63 letters and digits, starting with a letter");
 
 export const text: Parse<string> = (raw) => raw.trim();
+
+export const flag: Parse<boolean> = (raw, name) => {
+  const v = raw.trim().toLowerCase();
+  if (v === "true" || v === "1") return true;
+  if (v === "false" || v === "0") return false;
+  return fail(name, raw, "true or false");
+};
 
 export interface Setting<T> {
   env: string;
@@ -161,6 +172,79 @@ export const SETTINGS = {
     "praison-output",
     resourceName,
     "Private blob container holding payloads and results.",
+  ),
+  // Security (docs/security.md). Secret values never appear in an error message.
+  apiKeys: setting(
+    "PRAISONAI_SVC_API_KEYS",
+    "",
+    (raw, name) => parseApiKeys(raw, name),
+    "Comma-separated API keys (`key` or `name:key`); when set, every route but /health needs X-API-Key. Several at once let keys rotate.",
+  ),
+  jwtSecret: setting(
+    "PRAISONAI_SVC_JWT_SECRET",
+    "",
+    (raw, name) => parseJwtSecret(raw, name),
+    "HS256 secret shared with WordPress; enables `Authorization: Bearer` tokens (at least 32 bytes).",
+  ),
+  jwtPublicKey: setting(
+    "PRAISONAI_SVC_JWT_PUBLIC_KEY",
+    "",
+    (raw, name) => parseJwtPublicKey(raw, name),
+    "RSA public key (PEM) of the token issuer; enables RS256 `Authorization: Bearer` tokens. Not with PRAISONAI_SVC_JWT_SECRET.",
+  ),
+  jwtAudience: setting(
+    "PRAISONAI_SVC_JWT_AUDIENCE",
+    "",
+    text,
+    "Required `aud` of tokens (required with a JWT key).",
+  ),
+  jwtIssuer: setting(
+    "PRAISONAI_SVC_JWT_ISSUER",
+    "",
+    text,
+    "Required `iss` of tokens (required with a JWT key).",
+  ),
+  docsPublic: setting(
+    "PRAISONAI_SVC_DOCS_PUBLIC",
+    "true",
+    flag,
+    "Whether /docs and /openapi.json answer without a key (they describe the API, never a job).",
+  ),
+  corsOrigins: setting(
+    "PRAISONAI_SVC_CORS_ORIGINS",
+    "",
+    (raw, name) => parseOrigins(raw, name),
+    "Comma-separated browser origins (https://host[:port], exact match) allowed to call the API; none: no CORS headers.",
+  ),
+  rateLimit: setting(
+    "PRAISONAI_SVC_RATE_LIMIT",
+    "10",
+    integer(0, 1_000_000),
+    "Job submissions per minute per client IP, counted in Table Storage across all replicas; 0 turns it off.",
+  ),
+  readRateLimit: setting(
+    "PRAISONAI_SVC_READ_RATE_LIMIT",
+    "300",
+    integer(0, 1_000_000),
+    "Other requests (status reads, downloads) per minute per client IP, counted per replica; 0 turns it off.",
+  ),
+  rateTable: setting(
+    "PRAISONAI_SVC_RATE_TABLE",
+    "ratelimits",
+    tableName,
+    "Table holding the submission counters (rows expire after two minutes).",
+  ),
+  rateLimitOnError: setting(
+    "PRAISONAI_SVC_RATE_LIMIT_ON_ERROR",
+    "open",
+    oneOf("open", "closed"),
+    "When the counter table is unreachable: `open` lets submissions through (logged), `closed` answers 503.",
+  ),
+  trustProxy: setting(
+    "PRAISONAI_SVC_TRUST_PROXY",
+    "false",
+    (raw, name) => parseTrustProxy(raw, name),
+    "Proxies in front of the API that append to X-Forwarded-For: false, true (1, Container Apps ingress) or a number.",
   ),
 } as const;
 

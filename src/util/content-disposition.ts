@@ -1,19 +1,31 @@
 // RFC 6266 Content-Disposition for downloads: an ASCII fallback plus the exact name as RFC 8187 UTF-8.
+// The filename comes from a handler (possibly echoing user input), so nothing in it may break the
+// header (CR/LF, quotes), reach another folder (slashes) or disguise the file (bidi overrides).
 
-/** Strips what could break the header or the file system: control characters, quotes, slashes. */
+const MAX_CODE_POINTS = 200;
+
+/**
+ * Removes control and format characters (CR/LF, NUL, bidi overrides, zero-width) and line separators;
+ * replaces quotes, backslashes, slashes and other characters Windows refuses with `_`; drops leading
+ * dots (hidden files) and trailing dots/spaces (Windows drops them). An empty result is "download".
+ */
 export function sanitizeFilename(name: string): string {
   const cleaned = name
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f"\\/:*?<>|]+/g, "_")
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, "")
+    .replace(/["\\/:*?<>|]+/g, "_")
     .replace(/^[.\s]+/, "")
-    .trim()
-    .slice(0, 200);
-  return cleaned === "" ? "download" : cleaned;
+    .replace(/[.\s]+$/, "");
+  // Cut by code points, never inside a surrogate pair (a lone surrogate makes encodeURIComponent throw).
+  const short = Array.from(cleaned).slice(0, MAX_CODE_POINTS).join("").trim();
+  return short === "" ? "download" : short;
 }
 
+/** `attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded>`: old clients read the first, others the second. */
 export function contentDisposition(filename: string): string {
   const safe = sanitizeFilename(filename);
-  const ascii = safe.replace(/[^\x20-\x7e]/g, "_");
+  // RFC 6266 appendix D: the fallback is ASCII without '%' (some clients would percent-decode it).
+  const ascii = safe.replace(/[^\x20-\x7e]|%/g, "_");
+  // RFC 8187 attr-char: encodeURIComponent leaves ' ( ) * unescaped, which are not attr-chars.
   const encoded = encodeURIComponent(safe).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

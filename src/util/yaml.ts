@@ -1,11 +1,63 @@
-// Safe YAML for untrusted bodies: core schema only (no custom tags), bounded aliases, one document.
-import { parseDocument } from "yaml";
+// Safe YAML for untrusted bodies: YAML 1.2 core schema only (no custom or 1.1 tags), bounded aliases,
+// bounded nesting, one document, no prototype keys. Every refusal is a YamlError (the API answers 400).
+import type { CST, DocumentOptions, ParseOptions, SchemaOptions } from "yaml";
+import { Composer, Parser } from "yaml";
+import { MAX_DEPTH, unsafeShape } from "../security/payload-shape.js";
 
 export class YamlError extends Error {}
 
+/** Alias expansions allowed in one document; a "billion laughs" needs millions. */
+export const MAX_ALIAS_COUNT = 100;
+
+const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  schema: "core",
+  uniqueKeys: true,
+  prettyErrors: false,
+  customTags: [],
+};
+
 export function parseYaml(text: string): unknown {
-  const doc = parseDocument(text, { schema: "core", uniqueKeys: true, prettyErrors: false, customTags: [] });
-  const first = doc.errors[0];
-  if (first) throw new YamlError(first.message.split("\n")[0]);
-  return doc.toJS({ maxAliasCount: 100 });
+  // The CST parser is iterative; the composer after it recurses once per level and would exhaust the
+  // stack (even abort the process) on a 10,000-deep document, so depth is checked on the CST first.
+  const tokens = Array.from(new Parser().parse(text));
+  if (cstDepthExceeds(tokens, MAX_DEPTH)) {
+    throw new YamlError(`The document is nested more than ${MAX_DEPTH} levels deep.`);
+  }
+  const docs = Array.from(new Composer(OPTIONS).compose(tokens, true, text.length));
+  if (docs.length > 1) throw new YamlError("Send one YAML document; this body holds several (---).");
+  const doc = docs[0];
+  if (!doc) return null;
+  const problem = doc.errors[0] ?? doc.warnings[0]; // warnings include unknown tags such as !!python/object
+  if (problem) throw new YamlError(problem.message.split("\n")[0]);
+  const { explicit, version } = doc.directives?.yaml ?? {};
+  // A %YAML 1.1 directive would switch the schema (yes/no booleans, sexagesimal numbers, !!binary, merge keys).
+  if (explicit && version !== "1.2")
+    throw new YamlError(`Only YAML 1.2 is accepted; remove the %YAML ${version} line.`);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new YamlError((error as Error).message);
+  }
+  const unsafe = unsafeShape(value);
+  if (unsafe) throw new YamlError(unsafe);
+  return value;
+}
+
+/** True when collections nest deeper than `max` anywhere in the token tree (walked without recursion). */
+function cstDepthExceeds(tokens: CST.Token[], max: number): boolean {
+  const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [token, depth] = item;
+    if (token.type === "document") {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= max) return true;
+      for (const it of token.items) {
+        if (it.key) stack.push([it.key, depth + 1]);
+        if (it.value) stack.push([it.value, depth + 1]);
+      }
+    }
+  }
+  return false;
 }

@@ -17,6 +17,11 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     PRAISONAI_SVC_POISON_QUEUE: `q-${id}-poison`,
     PRAISONAI_SVC_CONTAINER: `c-${id}`,
     PRAISONAI_SVC_LOG_LEVEL: "warn",
+    // Rate limits count per client IP, and every test client is 127.0.0.1: each test gets its own
+    // counter table, and limits high enough for functional tests (the security tests set their own).
+    PRAISONAI_SVC_RATE_TABLE: `r${id}`,
+    PRAISONAI_SVC_RATE_LIMIT: "100000",
+    PRAISONAI_SVC_READ_RATE_LIMIT: "100000",
     ...overrides,
   };
 }

@@ -175,7 +175,7 @@ function wantsJson(request: FastifyRequest): boolean {
   return (header(request, "accept") ?? "").includes("application/json");
 }
 
-/** The authenticated principal; empty while the API runs without keys or tokens. */
+/** The authenticated principal (set by src/security/auth.ts); empty while the API runs without keys or tokens. */
 export function ownerOf(request: FastifyRequest): string {
-  return (request as FastifyRequest & { principal?: string }).principal ?? "";
+  return request.principal;
 }

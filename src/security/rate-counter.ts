@@ -1,0 +1,62 @@
+// Rate counters: the interface, and the in-memory driver (one count per replica) used for status reads.
+import { decide, type RateDecision, WINDOW_MS, windowStartOf } from "./rate-window.js";
+
+/** Counts hits per key in one-minute windows; `hit` counts one more only when it is allowed. */
+export interface RateCounter {
+  hit(key: string, limit: number, now?: number): Promise<RateDecision>;
+  /** Stops background work (clean-up timers). */
+  close(): void;
+}
+
+/** Keys kept before old windows are dropped; bounds memory whatever the number of clients. */
+const MAX_KEYS = 100_000;
+
+interface Slot {
+  start: number;
+  count: number;
+  prev: number;
+}
+
+/**
+ * In-memory counter: free (no storage call), but each replica counts on its own, so with N
+ * replicas a client may get up to N times the limit. Fine for status reads, whose limit only
+ * guards against runaway polling.
+ */
+export function createMemoryRateCounter(): RateCounter {
+  const slots = new Map<string, Slot>();
+
+  function prune(now: number): void {
+    const oldest = windowStartOf(now) - WINDOW_MS;
+    for (const [key, slot] of slots) if (slot.start < oldest) slots.delete(key);
+    // Still full (many clients in the last two minutes): forget the earliest-seen tenth.
+    if (slots.size >= MAX_KEYS) {
+      let drop = Math.ceil(MAX_KEYS / 10);
+      for (const key of slots.keys()) {
+        if (drop-- <= 0) break;
+        slots.delete(key);
+      }
+    }
+  }
+
+  return {
+    async hit(key, limit, now = Date.now()) {
+      const start = windowStartOf(now);
+      let slot = slots.get(key);
+      if (!slot) {
+        if (slots.size >= MAX_KEYS) prune(now);
+        slot = { start, count: 0, prev: 0 };
+        slots.set(key, slot);
+      } else if (slot.start !== start) {
+        slot.prev = slot.start === start - WINDOW_MS ? slot.count : 0;
+        slot.count = 0;
+        slot.start = start;
+      }
+      const decision = decide(slot, limit, now);
+      if (decision.allowed) slot.count++;
+      return decision;
+    },
+    close() {
+      slots.clear();
+    },
+  };
+}

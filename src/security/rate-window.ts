@@ -1,0 +1,59 @@
+// The arithmetic of the rate limit: a sliding-window estimate over two fixed one-minute windows.
+// A plain fixed window lets a client send 2x the limit across a window boundary; weighting the
+// previous window's count by how much of it still overlaps the last minute closes that gap at the
+// cost of one number more per counter.
+
+export const WINDOW_MS = 60_000;
+
+export const windowStartOf = (now: number): number => Math.floor(now / WINDOW_MS) * WINDOW_MS;
+
+/** A counter's state in the current window. */
+export interface WindowCounts {
+  /** Hits counted in the current window. */
+  count: number;
+  /** Hits counted in the window before it. */
+  prev: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  /** Hits left after this one (0 when refused). */
+  remaining: number;
+  /** Seconds until the estimate drops enough for one more hit (when refused), or until the window ends. */
+  resetS: number;
+}
+
+/** Decides whether one more hit fits under `limit` at time `now`. */
+export function decide(counts: WindowCounts, limit: number, now: number): RateDecision {
+  const start = windowStartOf(now);
+  const elapsed = (now - start) / WINDOW_MS;
+  const estimate = counts.prev * (1 - elapsed) + counts.count;
+  const allowed = estimate + 1 <= limit + 1e-9;
+  if (allowed) {
+    return {
+      allowed,
+      limit,
+      remaining: Math.max(0, Math.floor(limit - estimate - 1 + 1e-9)),
+      resetS: Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000)),
+    };
+  }
+  return {
+    allowed,
+    limit,
+    remaining: 0,
+    resetS: Math.max(1, Math.ceil(waitMs(counts, limit, elapsed) / 1000)),
+  };
+}
+
+/** How long until `prev * (1 - t) + count + 1 <= limit` holds, counting no further hits. */
+function waitMs({ count, prev }: WindowCounts, limit: number, elapsed: number): number {
+  if (count + 1 <= limit) {
+    // Still this window: wait until enough of the previous window has slid out.
+    const needed = 1 - (limit - 1 - count) / prev;
+    return (needed - elapsed) * WINDOW_MS;
+  }
+  // Only the next window helps, where this window's count becomes the weighted one.
+  const needed = count > 0 ? Math.max(0, 1 - (limit - 1) / count) : 0;
+  return (1 - elapsed + needed) * WINDOW_MS;
+}

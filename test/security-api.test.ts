@@ -1,0 +1,481 @@
+// The security layer through the API (Fastify inject on Azurite): keys and rotation, ownership, tokens,
+// admin routes, CORS, security headers, rate limits shared through Table Storage, and failure logging.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { TableClient } from "@azure/data-tables";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { SignJWT } from "jose";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildApi } from "../src/api/server.js";
+import { ServiceApp } from "../src/app/service-app.js";
+import { loadConfig } from "../src/config/config.js";
+import { SETTINGS } from "../src/config/settings.js";
+import { freePort } from "../src/local/azurite.js";
+import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
+import { WINDOW_MS, windowStartOf } from "../src/security/rate-window.js";
+import { createTableRateCounter } from "../src/security/table-rate-counter.js";
+import { azuriteConnectionString, isolatedStorage } from "./support/storage.js";
+
+const KEY_A = `A${randomBytes(24).toString("hex")}`;
+const KEY_B = `B${randomBytes(24).toString("hex")}`;
+const SECRET = randomBytes(32).toString("hex");
+const RSA = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const RSA_PEM = RSA.publicKey.export({ type: "spki", format: "pem" }).toString();
+const JWT_ENV = {
+  PRAISONAI_SVC_JWT_AUDIENCE: "praisonai-svc",
+  PRAISONAI_SVC_JWT_ISSUER: "https://wp.example",
+};
+
+const target = new ServiceApp("Security target");
+target.job(async () => ({ data: "ok", contentType: "text/plain", filename: "ok.txt" }));
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+interface Service {
+  api: FastifyInstance;
+  logs: Record<string, unknown>[];
+  env: Record<string, string>;
+}
+
+/** An API on fresh Azurite resources (its own counter table), logging into `logs`. */
+async function service(
+  env: Record<string, string> = {},
+  shared?: Record<string, string>,
+  /** Overrides applied after the storage was created: e.g. a dead counter table with a live jobs table. */
+  outage: Record<string, string> = {},
+): Promise<Service> {
+  const created = await isolatedStorage({
+    // The production defaults (the shared test environment raises the limits for functional tests).
+    PRAISONAI_SVC_RATE_LIMIT: SETTINGS.rateLimit.default,
+    PRAISONAI_SVC_READ_RATE_LIMIT: SETTINGS.readRateLimit.default,
+    ...shared,
+    ...env,
+  });
+  const config = loadConfig({ ...created.env, ...outage });
+  const logs: Record<string, unknown>[] = [];
+  const log = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const api = await buildApi({ app: target, storage: created.storage, config, log });
+  closers.push(() => api.close());
+  return { api, logs, env: created.env };
+}
+
+const submit = (
+  api: FastifyInstance,
+  headers: Record<string, string> = {},
+  body: unknown = { n: Math.random() },
+) => api.inject({ method: "POST", url: "/jobs", headers, payload: body as object });
+
+function expectProblem(res: LightMyRequestResponse, status: number): Record<string, unknown> {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  const body = res.json() as Record<string, unknown>;
+  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  return body;
+}
+
+/** A token as WordPress would issue it; `claims` override the defaults (iss, aud, a 5-minute exp). */
+const token = (claims: Record<string, unknown>, opts: { alg?: string; key?: Uint8Array | object } = {}) =>
+  new SignJWT({
+    iss: "https://wp.example",
+    aud: "praisonai-svc",
+    exp: Math.floor(Date.now() / 1000) + 300,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: opts.alg ?? "HS256" })
+    .setIssuedAt()
+    .sign((opts.key ?? new TextEncoder().encode(SECRET)) as Uint8Array);
+
+describe("API keys", () => {
+  it("answers /health without a key, and everything else only with one", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    expect((await api.inject("/health")).statusCode).toBe(200);
+    const res = await submit(api);
+    expect(expectProblem(res, 401).detail).toContain("X-API-Key");
+    expect(res.headers["www-authenticate"]).toBe('ApiKey realm="praisonai-svc", header="X-API-Key"');
+    expect((await submit(api, { "x-api-key": KEY_A })).statusCode).toBe(202);
+  });
+
+  it("asks for a key before saying a route does not exist, so routes cannot be probed", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    expectProblem(await api.inject("/no-such-route"), 401);
+    expectProblem(await api.inject({ url: "/no-such-route", headers: { "x-api-key": KEY_A } }), 404);
+  });
+
+  it("keeps /docs and /openapi.json public unless PRAISONAI_SVC_DOCS_PUBLIC=false", async () => {
+    const open = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    expect((await open.api.inject("/openapi.json")).statusCode).toBe(200);
+    expect((await open.api.inject("/docs/")).statusCode).toBe(200);
+    const closed = await service({ PRAISONAI_SVC_API_KEYS: KEY_A, PRAISONAI_SVC_DOCS_PUBLIC: "false" });
+    expectProblem(await closed.api.inject("/openapi.json"), 401);
+    expectProblem(await closed.api.inject("/docs/"), 401);
+    expect(
+      (await closed.api.inject({ url: "/openapi.json", headers: { "x-api-key": KEY_A } })).statusCode,
+    ).toBe(200);
+  });
+
+  it("lets only the key named admin use the admin routes, which show every owner's jobs", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},wordpress:${KEY_B}` });
+    expectProblem(await api.inject("/admin/poison-queue"), 401);
+    const denied = await api.inject({ url: "/admin/poison-queue", headers: { "x-api-key": KEY_B } });
+    expect(expectProblem(denied, 403).detail).toContain("admin");
+    const allowed = await api.inject({ url: "/admin/poison-queue", headers: { "x-api-key": KEY_A } });
+    expect(allowed.statusCode).toBe(200);
+  });
+
+  it("logs each failure with the client IP and a stable event name, never the presented secret", async () => {
+    const { api, logs } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    const presented = `wrong-${randomBytes(16).toString("hex")}`;
+    await api.inject({ url: "/jobs/x", headers: { "x-api-key": presented }, remoteAddress: "198.51.100.7" });
+    await api.inject({ url: "/jobs/x", headers: { authorization: `Bearer ${presented}` } });
+    await api.inject({ url: "/jobs/x", headers: { "x-api-key": KEY_A } });
+    const failures = logs.filter((l) => l.event === "auth_failed");
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatchObject({
+      level: 40,
+      ip: "198.51.100.7",
+      reason: "unknown_key",
+      failures_last_minute: 1,
+      path: "/jobs/x",
+    });
+    expect(failures[1]).toMatchObject({ reason: "tokens_disabled", failures_last_minute: 2 });
+    const all = JSON.stringify(logs);
+    expect(all).not.toContain(presented);
+    expect(all).not.toContain(KEY_A);
+  });
+});
+
+describe("ownership", () => {
+  it("shows a job only to the key that created it: any other key gets 404", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: `${KEY_A},${KEY_B}` });
+    const job = (await submit(api, { "x-api-key": KEY_A })).json() as { job_id: string };
+    const asA = await api.inject({ url: `/jobs/${job.job_id}`, headers: { "x-api-key": KEY_A } });
+    expect(asA.statusCode).toBe(200);
+    for (const url of [`/jobs/${job.job_id}`, `/jobs/${job.job_id}/download`]) {
+      const asB = await api.inject({ url, headers: { "x-api-key": KEY_B } });
+      expect(expectProblem(asB, 404).detail).toContain("No job");
+    }
+  });
+
+  it("never deduplicates one owner's payload into another owner's job", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: `${KEY_A},${KEY_B}` });
+    const payload = { same: "payload" };
+    const a = (await submit(api, { "x-api-key": KEY_A }, payload)).json() as { job_id: string };
+    const b = await submit(api, { "x-api-key": KEY_B }, payload);
+    expect(b.statusCode).toBe(202);
+    expect((b.json() as { job_id: string }).job_id).not.toBe(a.job_id);
+  });
+
+  it("keeps a job readable across a rotation when the old and new key share a name", async () => {
+    const shared = { PRAISONAI_SVC_TABLE: `t${randomBytes(5).toString("hex")}` };
+    const before = await service({ PRAISONAI_SVC_API_KEYS: `wordpress:${KEY_A}` }, shared);
+    const job = (await submit(before.api, { "x-api-key": KEY_A })).json() as { job_id: string };
+    // Rotation complete: only the new key is configured.
+    const after = await service({ PRAISONAI_SVC_API_KEYS: `wordpress:${KEY_B}` }, shared);
+    const read = await after.api.inject({ url: `/jobs/${job.job_id}`, headers: { "x-api-key": KEY_B } });
+    expect(read.statusCode).toBe(200);
+  });
+
+  it("does not carry jobs over to a new unnamed key (documented: name keys that rotate)", async () => {
+    const shared = { PRAISONAI_SVC_TABLE: `t${randomBytes(5).toString("hex")}` };
+    const before = await service({ PRAISONAI_SVC_API_KEYS: KEY_A }, shared);
+    const job = (await submit(before.api, { "x-api-key": KEY_A })).json() as { job_id: string };
+    const after = await service({ PRAISONAI_SVC_API_KEYS: KEY_B }, shared);
+    expectProblem(
+      await after.api.inject({ url: `/jobs/${job.job_id}`, headers: { "x-api-key": KEY_B } }),
+      404,
+    );
+  });
+});
+
+describe("WordPress-issued tokens", () => {
+  it("accepts an HS256 token and makes its subject the job's owner", async () => {
+    const { api } = await service({ PRAISONAI_SVC_JWT_SECRET: SECRET, ...JWT_ENV });
+    const alice = await token({ sub: "alice" });
+    const bob = await token({ sub: "bob" });
+    const created = await submit(api, { authorization: `Bearer ${alice}` });
+    expect(created.statusCode).toBe(202);
+    const id = (created.json() as { job_id: string }).job_id;
+    expect(
+      (await api.inject({ url: `/jobs/${id}`, headers: { authorization: `Bearer ${alice}` } })).statusCode,
+    ).toBe(200);
+    expectProblem(await api.inject({ url: `/jobs/${id}`, headers: { authorization: `Bearer ${bob}` } }), 404);
+  });
+
+  it("accepts an RS256 token signed by the configured key pair only", async () => {
+    const { api } = await service({ PRAISONAI_SVC_JWT_PUBLIC_KEY: RSA_PEM, ...JWT_ENV });
+    const good = await token({ sub: "alice" }, { alg: "RS256", key: RSA.privateKey });
+    expect((await submit(api, { authorization: `Bearer ${good}` })).statusCode).toBe(202);
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const forged = await token({ sub: "alice" }, { alg: "RS256", key: other });
+    expectProblem(await submit(api, { authorization: `Bearer ${forged}` }), 401);
+  });
+
+  it("refuses an HS256 token signed with the RS256 public key (algorithm confusion)", async () => {
+    const { api } = await service({ PRAISONAI_SVC_JWT_PUBLIC_KEY: RSA_PEM, ...JWT_ENV });
+    const confused = await token({ sub: "alice" }, { key: new TextEncoder().encode(RSA_PEM) });
+    const res = await submit(api, { authorization: `Bearer ${confused}` });
+    expect(expectProblem(res, 401).detail).toContain("RS256");
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="praisonai-svc", error="invalid_token"');
+  });
+
+  it.each([
+    ["a wrong issuer", async () => token({ sub: "a", iss: "https://evil.example" }), '"iss"'],
+    [
+      "no expiry",
+      async () =>
+        new SignJWT({ sub: "a" })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuer("https://wp.example")
+          .setAudience("praisonai-svc")
+          .sign(new TextEncoder().encode(SECRET)),
+      '"exp"',
+    ],
+    ["no subject", async () => token({}), '"sub"'],
+    ["a malformed header", async () => "not-a-jwt", "not a valid"],
+  ])("refuses a token with %s", async (_what, make, detail) => {
+    const { api } = await service({ PRAISONAI_SVC_JWT_SECRET: SECRET, ...JWT_ENV });
+    const res = await submit(api, { authorization: `Bearer ${await make()}` });
+    expect(expectProblem(res, 401).detail).toContain(detail);
+  });
+
+  it("accepts keys and tokens side by side, announcing both in the challenge", async () => {
+    const { api } = await service({
+      PRAISONAI_SVC_API_KEYS: KEY_A,
+      PRAISONAI_SVC_JWT_SECRET: SECRET,
+      ...JWT_ENV,
+    });
+    expect((await submit(api, { "x-api-key": KEY_A })).statusCode).toBe(202);
+    expect((await submit(api, { authorization: `Bearer ${await token({ sub: "a" })}` })).statusCode).toBe(
+      202,
+    );
+    const res = await submit(api);
+    expectProblem(res, 401);
+    expect(res.headers["www-authenticate"]).toBe(
+      'ApiKey realm="praisonai-svc", header="X-API-Key", Bearer realm="praisonai-svc"',
+    );
+  });
+});
+
+describe("CORS", () => {
+  const ORIGIN = "https://wp.example";
+
+  it("sends no CORS headers when no origin is configured", async () => {
+    const { api } = await service();
+    const res = await api.inject({ url: "/health", headers: { origin: ORIGIN } });
+    expect(Object.keys(res.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
+  });
+
+  it("answers a configured origin's preflight without a key, listing what the widget sends", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A, PRAISONAI_SVC_CORS_ORIGINS: ORIGIN });
+    const res = await api.inject({
+      method: "OPTIONS",
+      url: "/jobs",
+      headers: {
+        origin: ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, authorization, idempotency-key",
+      },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers).toMatchObject({
+      "access-control-allow-origin": ORIGIN,
+      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-headers": "Content-Type, X-API-Key, Authorization, Idempotency-Key",
+      vary: "Origin",
+    });
+    expect(res.headers["access-control-allow-credentials"]).toBeUndefined();
+  });
+
+  it("echoes a configured origin exactly, with Vary: Origin, also on errors", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A, PRAISONAI_SVC_CORS_ORIGINS: ORIGIN });
+    const ok = await submit(api, { origin: ORIGIN, "x-api-key": KEY_A });
+    expect(ok.headers["access-control-allow-origin"]).toBe(ORIGIN);
+    expect(ok.headers["access-control-expose-headers"]).toContain("Location");
+    expect(ok.headers.vary).toContain("Origin");
+    const unauthorized = await submit(api, { origin: ORIGIN });
+    expect(unauthorized.statusCode).toBe(401);
+    expect(unauthorized.headers["access-control-allow-origin"]).toBe(ORIGIN);
+    const lookalike = await submit(api, { origin: `${ORIGIN}.evil.example`, "x-api-key": KEY_A });
+    expect(lookalike.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(lookalike.headers.vary).toContain("Origin");
+  });
+});
+
+describe("security headers", () => {
+  it("are on every response: success, 401, 404, 413 and 415", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    const key = { "x-api-key": KEY_A };
+    const responses = [
+      await api.inject("/health"),
+      await submit(api, key),
+      await submit(api),
+      await api.inject({ url: "/nope", headers: key }),
+      await api.inject({
+        method: "POST",
+        url: "/jobs",
+        headers: { ...key, "content-type": "application/json" },
+        payload: `"${"x".repeat(1_100_000)}"`,
+      }),
+      await api.inject({
+        method: "POST",
+        url: "/jobs",
+        headers: { ...key, "content-type": "text/plain" },
+        payload: "x",
+      }),
+    ];
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 202, 401, 404, 413, 415]);
+    for (const res of responses) {
+      expect(res.headers).toMatchObject({
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "x-frame-options": "DENY",
+        "content-security-policy": API_CSP,
+        "cache-control": "no-store",
+      });
+      expect(res.headers["x-powered-by"]).toBeUndefined();
+    }
+  });
+
+  it("give /docs a CSP that its page satisfies: no inline script, every asset from 'self'", async () => {
+    const { api } = await service();
+    const page = await api.inject("/docs/");
+    expect(page.headers["content-security-policy"]).toBe(DOCS_CSP);
+    expect(DOCS_CSP).toContain("script-src 'self'");
+    const scripts = [...page.body.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, inline] of scripts) {
+      expect(inline?.trim()).toBe("");
+      const src = /src="([^"]+)"/.exec(attrs ?? "")?.[1] ?? "";
+      expect(src).not.toMatch(/^(https?:)?\/\//);
+      const asset = await api.inject(new URL(src, "http://x/docs/").pathname);
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers["content-type"]).toMatch(/javascript/);
+    }
+  });
+});
+
+describe("rate limits", () => {
+  it("counts submissions per client across replicas and answers the 11th in a minute with 429", async () => {
+    const shared = { PRAISONAI_SVC_RATE_TABLE: `r${randomBytes(5).toString("hex")}` };
+    const one = await service({}, shared);
+    const two = await service({}, shared);
+    const client = { remoteAddress: "203.0.113.10" };
+    const statuses: number[] = [];
+    let last: LightMyRequestResponse | undefined;
+    for (let i = 0; i < 11; i++) {
+      last = await (i % 2 ? two : one).api.inject({
+        method: "POST",
+        url: "/jobs",
+        payload: { i },
+        ...client,
+      });
+      statuses.push(last.statusCode);
+      if (i === 0)
+        expect(last.headers).toMatchObject({ "ratelimit-limit": "10", "ratelimit-remaining": "9" });
+    }
+    expect(statuses).toEqual([...Array(10).fill(202), 429]);
+    const res = last as LightMyRequestResponse;
+    expect(expectProblem(res, 429).detail).toContain("10 per minute");
+    expect(Number(res.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(res.headers).toMatchObject({ "ratelimit-remaining": "0", "ratelimit-policy": "10;w=60" });
+    // Another client is not affected, and the throttled client may still read its jobs.
+    const other = await submit(one.api, {}, { other: 1 });
+    expect(other.statusCode).toBe(202);
+    const { job_id } = other.json() as { job_id: string };
+    expect((await one.api.inject({ url: `/jobs/${job_id}`, ...client })).statusCode).toBe(200);
+  });
+
+  it("counts a burst exactly: of 30 simultaneous submissions over two replicas, 10 pass", async () => {
+    const shared = { PRAISONAI_SVC_RATE_TABLE: `r${randomBytes(5).toString("hex")}` };
+    const replicas = [await service({}, shared), await service({}, shared)];
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (replicas[i % 2] as Service).api.inject({ method: "POST", url: "/jobs", payload: { i } }),
+      ),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
+  it("limits reads per replica, in memory, at their own limit", async () => {
+    const { api } = await service({ PRAISONAI_SVC_READ_RATE_LIMIT: "3" });
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await api.inject("/jobs/00000000-0000-4000-8000-000000000000")).statusCode);
+    expect(statuses).toEqual([404, 404, 404, 429]);
+    expect((await api.inject("/health")).statusCode).toBe(200);
+    expect((await submit(api)).statusCode).toBe(202);
+  });
+
+  it("takes the client from the last X-Forwarded-For hop only when told to trust the proxy", async () => {
+    const trusting = await service({ PRAISONAI_SVC_RATE_LIMIT: "1", PRAISONAI_SVC_TRUST_PROXY: "true" });
+    const via = (xff: string, i: number) =>
+      trusting.api.inject({
+        method: "POST",
+        url: "/jobs",
+        payload: { i },
+        headers: { "x-forwarded-for": xff },
+      });
+    expect((await via("203.0.113.20", 1)).statusCode).toBe(202);
+    expect((await via("203.0.113.21", 2)).statusCode).toBe(202); // another client behind the ingress
+    expect((await via("1.1.1.1, 203.0.113.20", 3)).statusCode).toBe(429); // spoofed hop to the left: same client
+  });
+
+  it("lets submissions through with a logged warning when the counter store is down (fail open)", async () => {
+    const dead = await deadTableEnv();
+    const { api, logs } = await service({ PRAISONAI_SVC_RATE_LIMIT: "1" }, undefined, dead);
+    const started = Date.now();
+    expect((await submit(api)).statusCode).toBe(202);
+    expect((await submit(api)).statusCode).toBe(202);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(logs.filter((l) => l.event === "rate_limit_unavailable")).toHaveLength(2);
+  });
+
+  it("answers 503 with Retry-After when the counter store is down and PRAISONAI_SVC_RATE_LIMIT_ON_ERROR=closed", async () => {
+    const dead = await deadTableEnv();
+    const { api } = await service({ PRAISONAI_SVC_RATE_LIMIT_ON_ERROR: "closed" }, undefined, dead);
+    const res = await submit(api);
+    expect(expectProblem(res, 503).detail).toContain("rate-limit counter");
+    expect(res.headers["retry-after"]).toBe("5");
+  });
+
+  it("keeps counters in their own table and deletes windows older than the previous one", async () => {
+    const tableName = `r${randomBytes(5).toString("hex")}`;
+    const counter = createTableRateCounter({ connectionString: azuriteConnectionString(), tableName });
+    closers.push(async () => counter.close());
+    const now = windowStartOf(Date.now()) + 1000;
+    for (const age of [5, 2, 1, 0]) await counter.hit("submit:203.0.113.30", 10, now - age * WINDOW_MS);
+    const client = TableClient.fromConnectionString(azuriteConnectionString(), tableName, {
+      allowInsecureConnection: true,
+    });
+    const rows = async () => {
+      const out: string[] = [];
+      for await (const e of client.listEntities()) out.push(e.partitionKey as string);
+      return out.sort();
+    };
+    expect(await rows()).toHaveLength(4);
+    expect(await counter.sweep(now)).toBe(2);
+    expect(await rows()).toEqual([
+      `w${String(now - 1000 - WINDOW_MS).padStart(15, "0")}`,
+      `w${String(now - 1000).padStart(15, "0")}`,
+    ]);
+  });
+});
+
+/** Settings whose table connection points at a port nothing listens on; the jobs storage stays real. */
+async function deadTableEnv(): Promise<Record<string, string>> {
+  const port = await freePort();
+  const account =
+    loadConfig({ AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString() }).connections.table ?? "";
+  const dead = account.replace(
+    /TableEndpoint=http:\/\/127\.0\.0\.1:\d+/,
+    `TableEndpoint=http://127.0.0.1:${port}`,
+  );
+  if (dead === account)
+    throw new Error(`unexpected connection string shape: ${account.replace(/Key=[^;]+/, "Key=…")}`);
+  return { AZURE_TABLE_CONN_STRING: dead };
+}
