@@ -30,7 +30,6 @@ export function runCommand(program: Command): void {
         config.connections = readConnections({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
       }
       const stopAzurite = () => azurite?.stop();
-      process.once("exit", () => azurite && process.kill(azurite.pid, "SIGTERM"));
 
       const storage = await connectStorage(config).catch(async (e) => {
         await stopAzurite();
