@@ -2,91 +2,29 @@
 // admin routes, CORS, security headers, rate limits shared through Table Storage, and failure logging.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { LightMyRequestResponse } from "fastify";
 import { SignJWT } from "jose";
-import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApi } from "../src/api/server.js";
-import { ServiceApp } from "../src/app/service-app.js";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/config.js";
-import { SETTINGS } from "../src/config/settings.js";
 import { freePort } from "../src/local/azurite.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
 import { WINDOW_MS, windowStartOf } from "../src/security/rate-window.js";
 import { createTableRateCounter } from "../src/security/table-rate-counter.js";
-import { azuriteConnectionString, isolatedStorage } from "./support/storage.js";
-
-const KEY_A = `A${randomBytes(24).toString("hex")}`;
-const KEY_B = `B${randomBytes(24).toString("hex")}`;
-const SECRET = randomBytes(32).toString("hex");
-const RSA = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const RSA_PEM = RSA.publicKey.export({ type: "spki", format: "pem" }).toString();
-const JWT_ENV = {
-  PRAISONAI_SVC_JWT_AUDIENCE: "praisonai-svc",
-  PRAISONAI_SVC_JWT_ISSUER: "https://wp.example",
-};
-
-const target = new ServiceApp("Security target");
-target.job(async () => ({ data: "ok", contentType: "text/plain", filename: "ok.txt" }));
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-interface Service {
-  api: FastifyInstance;
-  logs: Record<string, unknown>[];
-  env: Record<string, string>;
-}
-
-/** An API on fresh Azurite resources (its own counter table), logging into `logs`. */
-async function service(
-  env: Record<string, string> = {},
-  shared?: Record<string, string>,
-  /** Overrides applied after the storage was created: e.g. a dead counter table with a live jobs table. */
-  outage: Record<string, string> = {},
-): Promise<Service> {
-  const created = await isolatedStorage({
-    // The production defaults (the shared test environment raises the limits for functional tests).
-    PRAISONAI_SVC_RATE_LIMIT: SETTINGS.rateLimit.default,
-    PRAISONAI_SVC_READ_RATE_LIMIT: SETTINGS.readRateLimit.default,
-    ...shared,
-    ...env,
-  });
-  const config = loadConfig({ ...created.env, ...outage });
-  const logs: Record<string, unknown>[] = [];
-  const log = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const api = await buildApi({ app: target, storage: created.storage, config, log });
-  closers.push(() => api.close());
-  return { api, logs, env: created.env };
-}
-
-const submit = (
-  api: FastifyInstance,
-  headers: Record<string, string> = {},
-  body: unknown = { n: Math.random() },
-) => api.inject({ method: "POST", url: "/jobs", headers, payload: body as object });
-
-function expectProblem(res: LightMyRequestResponse, status: number): Record<string, unknown> {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-  const body = res.json() as Record<string, unknown>;
-  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  return body;
-}
-
-/** A token as WordPress would issue it; `claims` override the defaults (iss, aud, a 5-minute exp). */
-const token = (claims: Record<string, unknown>, opts: { alg?: string; key?: Uint8Array | object } = {}) =>
-  new SignJWT({
-    iss: "https://wp.example",
-    aud: "praisonai-svc",
-    exp: Math.floor(Date.now() / 1000) + 300,
-    ...claims,
-  })
-    .setProtectedHeader({ alg: opts.alg ?? "HS256" })
-    .setIssuedAt()
-    .sign((opts.key ?? new TextEncoder().encode(SECRET)) as Uint8Array);
+import {
+  afterTest,
+  expectProblem,
+  JWT_ENV,
+  KEY_A,
+  KEY_B,
+  RSA,
+  RSA_PEM,
+  SECRET,
+  type Service,
+  service,
+  submit,
+  token,
+} from "./support/security.js";
+import { azuriteConnectionString } from "./support/storage.js";
 
 describe("API keys", () => {
   it("answers /health without a key, and everything else only with one", async () => {
@@ -446,7 +384,7 @@ describe("rate limits", () => {
   it("keeps counters in their own table and deletes windows older than the previous one", async () => {
     const tableName = `r${randomBytes(5).toString("hex")}`;
     const counter = createTableRateCounter({ connectionString: azuriteConnectionString(), tableName });
-    closers.push(async () => counter.close());
+    afterTest(async () => counter.close());
     const now = windowStartOf(Date.now()) + 1000;
     for (const age of [5, 2, 1, 0]) await counter.hit("submit:203.0.113.30", 10, now - age * WINDOW_MS);
     const client = TableClient.fromConnectionString(azuriteConnectionString(), tableName, {

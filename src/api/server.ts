@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
+import { setSecurityHeaders } from "../security/headers.js";
 import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
 import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
-import { installProblemHandlers } from "./problem.js";
+import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobsRoutes } from "./routes/jobs.js";
@@ -25,6 +26,9 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
     ...(log ? { loggerInstance: log } : { logger: false }),
     bodyLimit: config.maxPayloadBytes,
     requestTimeout: config.requestTimeoutMs,
+    // Errors before routing (a URL with a malformed %-escape) are problem+json too, not Fastify's own JSON.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(setSecurityHeaders(reply), toProblem(error, config.maxPayloadBytes)),
     genReqId: () => randomUUID(),
     // Route schemas document the API (OpenAPI); payloads are validated by the handler's zod schema instead.
     ajv: { customOptions: { strict: false } },

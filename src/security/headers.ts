@@ -14,14 +14,19 @@ export const DOCS_CSP =
 
 export function installSecurityHeaders(api: FastifyInstance): void {
   api.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const docs = isDocsRoute(request);
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "no-referrer");
-    reply.header("x-frame-options", "DENY");
-    reply.header("content-security-policy", docs ? DOCS_CSP : API_CSP);
-    // Job responses carry download links (SAS tokens): no cache may keep them. Docs assets may be cached.
-    if (!docs) reply.header("cache-control", "no-store");
-    reply.removeHeader("x-powered-by");
+    setSecurityHeaders(reply, isDocsRoute(request));
     return payload;
   });
+}
+
+/** Sets the headers on one reply; also called for errors Fastify answers before any hook runs (bad URLs). */
+export function setSecurityHeaders(reply: FastifyReply, docs = false): FastifyReply {
+  reply.header("x-content-type-options", "nosniff");
+  reply.header("referrer-policy", "no-referrer");
+  reply.header("x-frame-options", "DENY");
+  reply.header("content-security-policy", docs ? DOCS_CSP : API_CSP);
+  // Job responses carry download links (SAS tokens): no cache may keep them. Docs assets may be cached.
+  if (!docs) reply.header("cache-control", "no-store");
+  reply.removeHeader("x-powered-by");
+  return reply;
 }
