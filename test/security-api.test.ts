@@ -206,6 +206,17 @@ describe("CORS", () => {
     expect(Object.keys(res.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
   });
 
+  it("treats a preflight like any request when no origin is configured: it needs a key", async () => {
+    const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    const res = await api.inject({
+      method: "OPTIONS",
+      url: "/jobs",
+      headers: { origin: ORIGIN, "access-control-request-method": "POST" },
+    });
+    expectProblem(res, 401);
+    expect(res.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
   it("answers a configured origin's preflight without a key, listing what the widget sends", async () => {
     const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A, PRAISONAI_SVC_CORS_ORIGINS: ORIGIN });
     const res = await api.inject({

@@ -37,7 +37,8 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
   const failures = minuteCounter();
 
   api.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (request.method === "OPTIONS" || isPublicRoute(request, o.publicDocs)) return;
+    // CORS preflights never get here: the CORS hook answers them first (they carry no credentials).
+    if (isPublicRoute(request, o.publicDocs)) return;
     const outcome = await authenticate(request, o);
     if ("principal" in outcome) {
       // Admin routes see every owner's jobs: only the key named `admin` may use them.

@@ -1,7 +1,7 @@
 // WordPress-issued tokens (spec §6 option B): `Authorization: Bearer <JWT>`, verified with jose.
 // One algorithm is pinned by the configured key (HS256 for a shared secret, RS256 for a public key),
 // so `alg: none` and algorithm-confusion tokens are refused; exp, aud and iss are always checked.
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify } from "jose";
 import { ConfigError } from "../errors.js";
 import { Secret } from "./secret.js";
@@ -88,7 +88,10 @@ export function createJwtVerifier(s: JwtSettings): JwtVerifier | undefined {
       throw new ConfigError(`${env} is required when tokens are enabled: tokens are checked against it.`);
   }
   const algorithm = s.jwtSecret ? "HS256" : "RS256";
-  const key = s.jwtSecret ? new TextEncoder().encode(s.jwtSecret.reveal()) : (s.jwtPublicKey as KeyObject);
+  // A KeyObject made once: jose would otherwise import a raw secret again on every verification.
+  const key = s.jwtSecret
+    ? createSecretKey(Buffer.from(s.jwtSecret.reveal(), "utf8"))
+    : (s.jwtPublicKey as KeyObject);
   const options = {
     algorithms: [algorithm],
     audience: s.jwtAudience,

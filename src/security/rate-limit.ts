@@ -26,7 +26,7 @@ type Scope = "submit" | "read";
 
 function scopeOf(request: FastifyRequest, publicDocs: boolean): Scope | undefined {
   if (request.method === "POST" && request.routeOptions.url === "/jobs") return "submit";
-  if (request.method === "OPTIONS" || isPublicRoute(request, publicDocs)) return undefined;
+  if (isPublicRoute(request, publicDocs)) return undefined;
   return "read";
 }
 
