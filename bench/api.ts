@@ -1,0 +1,254 @@
+// 1. API: POST /jobs and GET /jobs/{id} through a real `praisonai-svc api` process, next to the SDK calls each
+// route needs made directly (the ceiling), and the Python original's POST /jobs; concurrency 1 and 16.
+import { createHash, randomUUID } from "node:crypto";
+import { BlobSASPermissions } from "@azure/storage-blob";
+import { freePort } from "../src/local/azurite.js";
+import type { Storage } from "../src/storage/types.js";
+import { type PythonPeer, pythonEnv, startPythonApi } from "./python.js";
+import {
+  type Namespace,
+  namespace,
+  ourStorage,
+  type RawClients,
+  rawClients,
+  serviceEnv,
+  submit,
+} from "./support/azure.js";
+import { keepAliveAgent, postJson, request } from "./support/http.js";
+import { type LoadResult, runLoad } from "./support/load.js";
+import type { Sizes } from "./support/options.js";
+import { startService, waitForHealth } from "./support/procs.js";
+import type { Results } from "./support/results.js";
+import { median } from "./support/stats.js";
+
+const CONCURRENCY = [1, 16] as const;
+const PARTITION = "praison";
+
+export interface ApiContext {
+  conn: string;
+  sizes: Sizes;
+  python: PythonPeer;
+  results: Results;
+  log(msg: string): void;
+}
+
+/** One thing under load: an operation by index, and what to do after a POST measurement (empty its queue). */
+interface Target {
+  name: "api" | "raw" | "python" | "api_rate_limited";
+  op: "post" | "get";
+  /** Concurrencies it is measured at; default both. */
+  only?: number;
+  call(i: number): Promise<void>;
+  after?(): Promise<void>;
+}
+
+export async function measureApi(ctx: ApiContext): Promise<void> {
+  const { conn, sizes, results } = ctx;
+  const runId = randomUUID();
+  let seq = 0;
+  const payload = () => ({ n: seq++, run: runId });
+  const agent = keepAliveAgent(16);
+
+  // Ours: the real CLI process, its default settings (info logs, as deployed), on its own namespace.
+  const ours = namespace();
+  const oursStorage = await ourStorage(conn, ours);
+  const port = await freePort();
+  const api = startService("api", serviceEnv(conn, ours), { port });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, api);
+  const done = await seedDoneJobs(oursStorage, sizes.seededJobs, runId);
+  const oursQueue = (await rawClients(conn, ours)).queue;
+  await oursQueue.clearMessages();
+
+  // Raw: the same SDK calls from this process; POST on a namespace of its own, GET on our seeded rows.
+  const rawPost = await rawClients(conn, namespace());
+  const rawGet = await rawClients(conn, ours);
+
+  const targets: Target[] = [
+    {
+      name: "api",
+      op: "post",
+      call: async () => expectStatus(await postJson(agent, `${url}/jobs`, payload()), 202),
+      after: () => oursQueue.clearMessages().then(() => {}),
+    },
+    { name: "raw", op: "post", call: () => rawSubmit(rawPost, payload()), after: () => clear(rawPost) },
+    {
+      name: "api",
+      op: "get",
+      call: async (i) =>
+        expectStatus(await request(agent, "GET", `${url}/jobs/${done[i % done.length]}`), 200),
+    },
+    { name: "raw", op: "get", call: (i) => rawRead(rawGet, done[i % done.length] as string) },
+  ];
+
+  // The submission rate limit on (at a limit never reached): its shared Table Storage counter costs a row read
+  // and a conditional write per POST. One client's concurrent POSTs contend for one counter row, so concurrency 1.
+  const limitedNs = namespace();
+  const limitedQueue = (await rawClients(conn, limitedNs)).queue;
+  const limitedPort = await freePort();
+  const limited = startService("api", serviceEnv(conn, limitedNs, { PRAISONAI_SVC_RATE_LIMIT: "1000000" }), {
+    port: limitedPort,
+    name: "praisonai-svc api (rate limited)",
+  });
+  const limitedUrl = `http://127.0.0.1:${limitedPort}`;
+  await waitForHealth(limitedUrl, limited);
+  targets.push({
+    name: "api_rate_limited",
+    op: "post",
+    only: 1,
+    call: async () => expectStatus(await postJson(agent, `${limitedUrl}/jobs`, payload()), 202),
+    after: () => limitedQueue.clearMessages().then(() => {}),
+  });
+
+  if (ctx.python.ok) {
+    const py: Namespace = namespace();
+    const pyRaw = await rawClients(conn, py);
+    const pyPort = await freePort();
+    const pyApi = startPythonApi(ctx.python, pythonEnv(conn, py), pyPort);
+    const pyUrl = `http://127.0.0.1:${pyPort}`;
+    await waitForHealth(pyUrl, pyApi, 60_000);
+    targets.push({
+      name: "python",
+      op: "post",
+      // Its request model wraps the payload: {"payload": {...}}; it answers 200.
+      call: async () => expectStatus(await postJson(agent, `${pyUrl}/jobs`, { payload: payload() }), 200),
+      after: () => clear(pyRaw),
+    });
+  }
+
+  // Check the GET path really signs a download link before timing it.
+  const sample = JSON.parse((await request(agent, "GET", `${url}/jobs/${done[0]}`)).body) as Record<
+    string,
+    unknown
+  >;
+  if (typeof sample.download_url !== "string")
+    throw new Error(`GET /jobs/{id} of a done job has no download_url`);
+
+  for (const t of targets) {
+    await runLoad({ concurrency: t.only ?? 16, total: sizes.warmup }, t.call);
+    await t.after?.();
+  }
+
+  const samples = new Map<string, LoadResult[]>();
+  for (let round = 0; round < sizes.rounds; round++) {
+    for (const concurrency of CONCURRENCY) {
+      for (const t of targets) {
+        if (t.only !== undefined && t.only !== concurrency) continue;
+        const r = await runLoad({ concurrency, total: sizes.loadMax, maxSeconds: sizes.loadSeconds }, t.call);
+        await t.after?.();
+        const key = `${t.name}_${t.op}_c${concurrency}`;
+        samples.set(key, [...(samples.get(key) ?? []), r]);
+        ctx.log(
+          `  ${key.padEnd(16)} ${r.rps.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms`,
+        );
+      }
+    }
+  }
+  agent.destroy();
+
+  for (const [key, rs] of samples) {
+    const [, name, op, c] = /^(.+)_(post|get)_(c\d+)$/.exec(key) ?? [];
+    results.set(`${name}_${op}_rps_${c}`, median(rs.map((r) => r.rps)));
+    results.set(`${name}_${op}_p50_ms_${c}`, median(rs.map((r) => r.p50Ms)));
+    results.set(`${name}_${op}_p99_ms_${c}`, median(rs.map((r) => r.p99Ms)));
+  }
+  results.ratio("api_post_ratio", "api_post_rps_c16", "raw_post_rps_c16");
+  results.ratio("api_get_ratio", "api_get_rps_c16", "raw_get_rps_c16");
+  if (ctx.python.ok) {
+    results.ratio("python_original_post_ratio", "api_post_rps_c16", "python_post_rps_c16");
+  } else {
+    for (const name of PYTHON_API_METRICS) results.unavailable(name, ctx.python.reason);
+  }
+}
+
+export const PYTHON_API_METRICS = [
+  "python_post_rps_c1",
+  "python_post_p50_ms_c1",
+  "python_post_p99_ms_c1",
+  "python_post_rps_c16",
+  "python_post_p50_ms_c16",
+  "python_post_p99_ms_c16",
+  "python_original_post_ratio",
+];
+
+function expectStatus(res: { status: number; body: string }, status: number): void {
+  if (res.status !== status)
+    throw new Error(`expected HTTP ${status}, got ${res.status}: ${res.body.slice(0, 300)}`);
+}
+
+const clear = (raw: RawClients) => raw.queue.clearMessages().then(() => {});
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** What POST /jobs stores: one transaction with the job row and its dedupe-key row, then one message. */
+async function rawSubmit(raw: RawClients, payload: unknown): Promise<void> {
+  const id = randomUUID();
+  const json = JSON.stringify(payload);
+  const hash = sha256(json);
+  const now = new Date();
+  await raw.table.submitTransaction([
+    [
+      "create",
+      {
+        partitionKey: PARTITION,
+        rowKey: id,
+        Kind: "job",
+        Status: "queued",
+        CreatedUTC: now,
+        UpdatedUTC: now,
+        RetryCount: 0,
+        Attempt: 0,
+        Releases: 0,
+        JobHash: hash,
+        Owner: "",
+        Payload: json,
+      },
+    ],
+    ["create", { partitionKey: PARTITION, rowKey: `key-h${sha256(`\n${hash}`)}`, Kind: "key", JobId: id }],
+  ]);
+  await raw.queue.sendMessage(JSON.stringify({ job_id: id }), { messageTimeToLive: -1 });
+}
+
+/** What GET /jobs/{id} needs: one row read, and for a finished job a SAS signature (computed locally). */
+async function rawRead(raw: RawClients, id: string): Promise<void> {
+  const e = await raw.table.getEntity<{
+    Status: string;
+    BlobName: string;
+    ContentType: string;
+    Filename: string;
+  }>(PARTITION, id);
+  if (e.Status === "done") {
+    await raw.container.getBlobClient(e.BlobName).generateSasUrl({
+      permissions: BlobSASPermissions.parse("r"),
+      startsOn: new Date(Date.now() - 300_000),
+      expiresOn: new Date(Date.now() + 3_600_000),
+      contentType: e.ContentType,
+      contentDisposition: `attachment; filename="${e.Filename}"`,
+    });
+  }
+}
+
+/** Finished jobs with a stored file, written through our drivers, for the GET measurement to read. */
+async function seedDoneJobs(storage: Storage, n: number, runId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const job = await submit(storage, { seed: i, run: runId });
+    const claimed = await storage.jobs.update(job, {
+      status: "processing",
+      startedUtc: new Date(),
+      attempt: 1,
+      messageId: "seed",
+    });
+    const blobName = `${job.id}/1/ok.txt`;
+    await storage.blobs.put(blobName, Buffer.from("ok"), { contentType: "text/plain", filename: "ok.txt" });
+    await storage.jobs.update(claimed, {
+      status: "done",
+      blobName,
+      filename: "ok.txt",
+      contentType: "text/plain",
+      size: 2,
+    });
+    ids.push(job.id);
+  }
+  return ids;
+}

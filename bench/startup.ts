@@ -1,0 +1,57 @@
+// 3. Start-up: spawn -> first 200 from /health for `praisonai-svc api` (its storage already created, as a
+// restarted replica finds it), next to a bare Fastify server and the Python original's API.
+import path from "node:path";
+import { freePort } from "../src/local/azurite.js";
+import { type PythonPeer, pythonEnv, startPythonApi } from "./python.js";
+import { namespace, ourStorage, serviceEnv } from "./support/azure.js";
+import type { Sizes } from "./support/options.js";
+import { FIXTURES, type Proc, startProcess, startService, waitForHealth } from "./support/procs.js";
+import type { Results } from "./support/results.js";
+import { median } from "./support/stats.js";
+
+export interface StartupContext {
+  conn: string;
+  sizes: Sizes;
+  python: PythonPeer;
+  results: Results;
+  log(msg: string): void;
+}
+
+type Starter = (port: number) => Proc;
+
+export async function measureStartup(ctx: StartupContext): Promise<void> {
+  const { conn, sizes, results, python } = ctx;
+  const ns = namespace();
+  await ourStorage(conn, ns);
+  const starters: Record<string, Starter> = {
+    startup_ms: (port) => startService("api", serviceEnv(conn, ns), { port }),
+    bare_startup_ms: (port) =>
+      startProcess("bare fastify", process.execPath, [path.join(FIXTURES, "bare-server.mjs")], {
+        env: { PORT: String(port) },
+      }),
+  };
+  if (python.ok) {
+    const pyNs = namespace();
+    starters.python_original_startup_ms = (port) => startPythonApi(python, pythonEnv(conn, pyNs), port);
+  } else {
+    results.unavailable("python_original_startup_ms", python.reason);
+  }
+
+  const samples: Record<string, number[]> = {};
+  // One untimed start each first: file-system caches warm for every contender alike.
+  for (let round = -1; round < sizes.startupRepeats; round++) {
+    for (const [name, start] of Object.entries(starters)) {
+      const port = await freePort();
+      const t0 = performance.now();
+      const proc = start(port);
+      const ms = (await waitForHealth(`http://127.0.0.1:${port}`, proc, 60_000)) - t0;
+      await proc.stop();
+      if (round >= 0) samples[name] = [...(samples[name] ?? []), ms];
+    }
+  }
+  for (const [name, ms] of Object.entries(samples)) {
+    results.set(name, median(ms));
+    ctx.log(`  ${name.padEnd(28)} ${ms.map((v) => v.toFixed(0)).join(", ")} ms`);
+  }
+  results.ratio("startup_ratio", "startup_ms", "bare_startup_ms");
+}

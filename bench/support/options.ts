@@ -1,0 +1,94 @@
+// Run modes and the sizes each uses: the same metric names in every mode, only fewer and shorter repeats.
+
+export type Mode = "full" | "quick" | "tiny";
+
+export interface Sizes {
+  /** Repeats of each API measurement; each figure is their median. */
+  rounds: number;
+  /** Time cap (s) and count cap of one API measurement. */
+  loadSeconds: number;
+  loadMax: number;
+  /** Requests per target before measuring (JIT, connection pools). */
+  warmup: number;
+  /** Finished jobs the GET measurement reads. */
+  seededJobs: number;
+  /** End to end: completions skipped at the start, then segments of this many completions (one rate each). */
+  e2eWarmup: number;
+  e2eSegment: number;
+  e2eSegments: number;
+  /** Jobs submitted but not yet done, kept by the feeder: the queue never runs dry, nor deep. */
+  e2eDepth: number;
+  pickupBusyJobs: number;
+  pickupIdleSamples: number;
+  /** PRAISONAI_SVC_POLL_MAX (s) of the after-idle pickup measurement; POLL_MIN is a 30th of it, as by default. */
+  pickupIdlePollMaxS: number;
+  startupRepeats: number;
+  /** Jobs through the API and workers for the memory figure (growth is scaled to 10,000). */
+  memoryJobs: number;
+  /** Window (ms) over which an idle worker's storage calls are counted. */
+  idleWindowMs: number;
+}
+
+export const SIZES: Record<Mode, Sizes> = {
+  full: {
+    rounds: 6,
+    loadSeconds: 1.5,
+    loadMax: 20_000,
+    warmup: 200,
+    seededJobs: 64,
+    e2eWarmup: 10,
+    e2eSegment: 100,
+    e2eSegments: 3,
+    e2eDepth: 24,
+    pickupBusyJobs: 40,
+    pickupIdleSamples: 5,
+    pickupIdlePollMaxS: 3,
+    startupRepeats: 5,
+    memoryJobs: 10_000,
+    idleWindowMs: 8000,
+  },
+  quick: {
+    rounds: 2,
+    loadSeconds: 0.8,
+    loadMax: 5000,
+    warmup: 100,
+    seededJobs: 32,
+    e2eWarmup: 5,
+    e2eSegment: 30,
+    e2eSegments: 2,
+    e2eDepth: 24,
+    pickupBusyJobs: 10,
+    pickupIdleSamples: 1,
+    pickupIdlePollMaxS: 1.5,
+    startupRepeats: 2,
+    memoryJobs: 600,
+    idleWindowMs: 3000,
+  },
+  tiny: {
+    rounds: 1,
+    loadSeconds: 0.2,
+    loadMax: 100,
+    warmup: 10,
+    seededJobs: 4,
+    e2eWarmup: 2,
+    e2eSegment: 5,
+    e2eSegments: 1,
+    e2eDepth: 8,
+    pickupBusyJobs: 3,
+    pickupIdleSamples: 1,
+    pickupIdlePollMaxS: 0.6,
+    startupRepeats: 1,
+    memoryJobs: 40,
+    idleWindowMs: 1500,
+  },
+};
+
+export interface RunOptions {
+  mode: Mode;
+  sizes: Sizes;
+  /** Where the JSON results and the markdown page are written. */
+  out: string;
+  doc: string;
+  /** Install the Python original into bench/.venv when it is missing. */
+  installPython: boolean;
+}

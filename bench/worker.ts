@@ -1,0 +1,291 @@
+// 2. Worker: no-op jobs per second end to end with 1 and 3 `praisonai-svc worker` processes, next to the raw
+// storage calls one job needs made from this process, the Python original's worker and BullMQ on Redis;
+// and pickup latency (enqueue -> processing) of a busy worker and of one that has backed off.
+import { randomUUID } from "node:crypto";
+import type { Storage } from "../src/storage/types.js";
+import { bullmqSystem, redisAvailable } from "./bullmq.js";
+import { type PythonPeer, pythonEnv, pythonSubmit, startPythonWorker } from "./python.js";
+import { namespace, ourStorage, type RawClients, rawClients, serviceEnv, submit } from "./support/azure.js";
+import { type E2ESystem, runE2E } from "./support/e2e.js";
+import type { Sizes } from "./support/options.js";
+import { type Proc, sleep, startService, waitUntil } from "./support/procs.js";
+import type { Results } from "./support/results.js";
+import { median, percentile } from "./support/stats.js";
+
+export interface WorkerContext {
+  conn: string;
+  sizes: Sizes;
+  python: PythonPeer;
+  results: Results;
+  log(msg: string): void;
+}
+
+/** Throughput runs poll fast so no worker sits in a backoff sleep when the feeder starts (steady state never polls empty). */
+const FAST_POLL = { PRAISONAI_SVC_POLL_MIN: "0.05", PRAISONAI_SVC_POLL_MAX: "0.2" };
+const WORKER_COUNTS = [1, 3] as const;
+const E2E_TIMEOUT_MS = 60_000;
+
+export const PYTHON_E2E_METRICS = [
+  "python_jobs_per_s_w1",
+  "python_jobs_per_s_w3",
+  "python_original_e2e_ratio",
+];
+export const BULLMQ_METRICS = ["bullmq_jobs_per_s_w1", "bullmq_jobs_per_s_w3", "bullmq_e2e_ratio"];
+
+export async function measureWorker(ctx: WorkerContext): Promise<void> {
+  const { conn, sizes, results } = ctx;
+  const systems: { key: string; system: E2ESystem }[] = [
+    { key: "worker", system: oursSystem(conn) },
+    { key: "raw", system: rawSystem(conn) },
+  ];
+  if (ctx.python.ok) systems.push({ key: "python", system: pythonSystem(conn, ctx.python) });
+  else for (const name of PYTHON_E2E_METRICS) results.unavailable(name, ctx.python.reason);
+  const redis = await redisAvailable();
+  if (redis === true) systems.push({ key: "bullmq", system: bullmqSystem() });
+  else for (const name of BULLMQ_METRICS) results.unavailable(name, redis);
+
+  for (const workers of WORKER_COUNTS) {
+    const rates = await runE2E(
+      systems.map((s) => s.system),
+      workers,
+      sizes,
+      E2E_TIMEOUT_MS,
+    );
+    for (const [k, { key }] of systems.entries()) {
+      const r = rates[k] as number[];
+      results.set(`${key}_jobs_per_s_w${workers}`, median(r));
+      ctx.log(`  ${`${key} x${workers}`.padEnd(12)} ${r.map((v) => v.toFixed(1)).join(", ")} jobs/s`);
+    }
+  }
+  results.ratio("worker_e2e_ratio_w1", "worker_jobs_per_s_w1", "raw_jobs_per_s_w1");
+  results.ratio("worker_e2e_ratio", "worker_jobs_per_s_w3", "raw_jobs_per_s_w3");
+  if (ctx.python.ok)
+    results.ratio("python_original_e2e_ratio", "worker_jobs_per_s_w3", "python_jobs_per_s_w3");
+  if (redis === true) results.ratio("bullmq_e2e_ratio", "worker_jobs_per_s_w3", "bullmq_jobs_per_s_w3");
+
+  await measurePickup(ctx);
+}
+
+/** Real `praisonai-svc worker` processes; a job counts as done when its worker logs "job done". */
+function oursSystem(conn: string): E2ESystem {
+  const run = randomUUID();
+  let storage: Storage;
+  let procs: Proc[] = [];
+  return {
+    label: "praisonai-svc worker",
+    async start(workers, onDone) {
+      const ns = namespace();
+      storage = await ourStorage(conn, ns);
+      let ready = 0;
+      procs = Array.from({ length: workers }, (_, w) =>
+        startService("worker", serviceEnv(conn, ns, FAST_POLL), {
+          onLine(line) {
+            if (line.includes('"msg":"job done"')) onDone(w);
+            else if (line.includes('"msg":"worker polling"')) ready++;
+          },
+        }),
+      );
+      await waitUntil(
+        () => ready >= workers,
+        30_000,
+        () => procs.map((p) => p.tail()).join("\n"),
+      );
+    },
+    submit: (i) => submit(storage, { n: i, run }).then(() => {}),
+    stop: () => Promise.all(procs.map((p) => p.stop())).then(() => {}),
+  };
+}
+
+/**
+ * The ceiling: one job's storage calls made directly, in `workers` loops in this process — receive, read the
+ * row, claim it (conditional replace), upload the file, commit (conditional replace), delete the message.
+ */
+function rawSystem(conn: string): E2ESystem {
+  const run = randomUUID();
+  let storage: Storage;
+  let raw: RawClients;
+  let loops: Promise<void>[] = [];
+  let stopping = false;
+  const loop = async (onDone: (worker: number) => void, w: number) => {
+    while (!stopping) {
+      const [msg] = (await raw.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 60 }))
+        .receivedMessageItems;
+      if (!msg) {
+        await sleep(50); // idle while another system takes its turn: poll lightly
+        continue;
+      }
+      const { job_id: id } = JSON.parse(msg.messageText) as { job_id: string };
+      const {
+        etag,
+        timestamp: _t,
+        ...row
+      } = await raw.table.getEntity<Record<string, unknown>>("praison", id);
+      const claimed = await raw.table.updateEntity(
+        {
+          ...row,
+          partitionKey: "praison",
+          rowKey: id,
+          Status: "processing",
+          StartedUTC: new Date(),
+          Attempt: 1,
+          MessageId: msg.messageId,
+        },
+        "Replace",
+        { etag },
+      );
+      const blobName = `${id}/1/ok.txt`;
+      await raw.container.getBlockBlobClient(blobName).uploadData(Buffer.from("ok"), {
+        blobHTTPHeaders: {
+          blobContentType: "text/plain",
+          blobContentDisposition: 'attachment; filename="ok.txt"',
+        },
+      });
+      await raw.table.updateEntity(
+        {
+          ...row,
+          partitionKey: "praison",
+          rowKey: id,
+          Status: "done",
+          BlobName: blobName,
+          Filename: "ok.txt",
+          ContentType: "text/plain",
+          Size: 2,
+        },
+        "Replace",
+        { etag: claimed.etag },
+      );
+      await raw.queue.deleteMessage(msg.messageId, msg.popReceipt);
+      onDone(w);
+    }
+  };
+  return {
+    label: "raw storage calls",
+    async start(workers, onDone) {
+      const ns = namespace();
+      storage = await ourStorage(conn, ns);
+      raw = await rawClients(conn, ns);
+      stopping = false;
+      loops = Array.from({ length: workers }, (_, w) => loop(onDone, w));
+    },
+    submit: (i) => submit(storage, { n: i, run }).then(() => {}),
+    async stop() {
+      stopping = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** The Python original's worker processes, fed rows and messages in its own format. */
+function pythonSystem(conn: string, peer: PythonPeer & { ok: true }): E2ESystem {
+  const run = randomUUID();
+  let raw: RawClients;
+  let procs: Proc[] = [];
+  return {
+    label: "python original worker",
+    async start(workers, onDone) {
+      const ns = namespace();
+      raw = await rawClients(conn, ns);
+      // Its poll wait (whole seconds) capped at 1 s, so it wakes soon when its turn comes (as FAST_POLL for ours).
+      const env = { ...pythonEnv(conn, ns), PRAISONAI_WORKER_POLL_INTERVAL_MAX: "1" };
+      procs = Array.from({ length: workers }, (_, w) => startPythonWorker(peer, env, () => onDone(w)));
+      // It logs "Worker started" once its clients exist and it polls.
+      await waitUntil(
+        () => procs.every((p) => p.tail().includes("Worker started")),
+        60_000,
+        () => procs.map((p) => p.tail()).join("\n"),
+      );
+    },
+    submit: (i) => pythonSubmit(raw, { n: i, run }).then(() => {}),
+    stop: () => Promise.all(procs.map((p) => p.stop())).then(() => {}),
+  };
+}
+
+/**
+ * Pickup latency from the job rows (StartedUTC - CreatedUTC), one worker at its default polling
+ * (PRAISONAI_SVC_POLL_MIN 1 s, _MAX 30 s): busy = jobs arriving every 200 ms; after idle = one job arriving
+ * once the worker has backed off to its longest wait, measured with POLL_MAX scaled down (3 s; POLL_MIN = MAX/30 as by default).
+ */
+async function measurePickup(ctx: WorkerContext): Promise<void> {
+  const { conn, sizes, results } = ctx;
+  const run = randomUUID();
+
+  const busy = await withWorker(conn, {}, async (storage, done) => {
+    const ids: string[] = [];
+    for (let i = 0; i < sizes.pickupBusyJobs; i++) {
+      ids.push((await submit(storage, { busy: i, run })).id);
+      await sleep(200);
+    }
+    await waitUntil(
+      () => ids.every((id) => done.has(id)),
+      60_000,
+      () => `busy pickup: ${done.size} of ${ids.length} done`,
+    );
+    return pickups(storage, ids);
+  });
+  results.set("pickup_busy_p50_ms", median(busy));
+  results.set("pickup_busy_p99_ms", percentile(busy, 99));
+
+  const pollMaxS = sizes.pickupIdlePollMaxS;
+  const idle = await withWorker(
+    conn,
+    { PRAISONAI_SVC_POLL_MIN: String(pollMaxS / 30), PRAISONAI_SVC_POLL_MAX: String(pollMaxS) },
+    async (storage, done) => {
+      const ids: string[] = [];
+      for (let i = 0; i < sizes.pickupIdleSamples; i++) {
+        // Backing off from max/30 to max takes (1+2+4+8+16)/30 of max; then arrive at a random point of a longest wait.
+        await sleep((pollMaxS * 1000 * 31) / 30 + 100 + Math.random() * pollMaxS * 1000);
+        const id = (await submit(storage, { idle: i, run })).id;
+        ids.push(id);
+        await waitUntil(
+          () => done.has(id),
+          30_000,
+          () => `idle pickup: job ${id} not done`,
+        );
+      }
+      return pickups(storage, ids);
+    },
+  );
+  results.set("pickup_idle_p50_ms", median(idle));
+  results.set("pickup_idle_max_ms", Math.max(...idle));
+  results.set("pickup_idle_poll_max_ms", pollMaxS * 1000);
+  ctx.log(
+    `  pickup busy ${busy.map((v) => v.toFixed(0)).join(", ")} ms; after idle ${idle.map((v) => v.toFixed(0)).join(", ")} ms`,
+  );
+}
+
+async function withWorker<T>(
+  conn: string,
+  env: Record<string, string>,
+  body: (storage: Storage, done: Set<string>) => Promise<T>,
+): Promise<T> {
+  const ns = namespace();
+  const storage = await ourStorage(conn, ns);
+  const done = new Set<string>();
+  let ready = false;
+  const proc = startService("worker", serviceEnv(conn, ns, env), {
+    onLine(line) {
+      if (line.includes('"msg":"job done"')) done.add((JSON.parse(line) as { jobId: string }).jobId);
+      else if (line.includes('"msg":"worker polling"')) ready = true;
+    },
+  });
+  try {
+    await waitUntil(
+      () => ready,
+      30_000,
+      () => proc.tail(),
+    );
+    return await body(storage, done);
+  } finally {
+    await proc.stop();
+  }
+}
+
+async function pickups(storage: Storage, ids: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const id of ids) {
+    const job = await storage.jobs.get(id);
+    if (!job?.startedUtc) throw new Error(`job ${id} has no StartedUTC`);
+    out.push(job.startedUtc.getTime() - job.createdUtc.getTime());
+  }
+  return out;
+}
