@@ -20,7 +20,7 @@ async function burst(url: string, n: number, request: (i: number) => RequestInit
 
 describe("concurrent identical submissions", () => {
   it("makes one job of 50 concurrent identical POSTs", async () => {
-    const c = await faultCluster({ PRAISONAI_SVC_RATE_LIMIT: "10000" });
+    const c = await faultCluster();
     const url = await c.startApi();
     const payload = JSON.stringify({ mode: "sleep", ms: 0, case: "same-payload" });
 
@@ -39,7 +39,7 @@ describe("concurrent identical submissions", () => {
   });
 
   it("makes one job of 50 concurrent POSTs with one Idempotency-Key and different payloads", async () => {
-    const c = await faultCluster({ PRAISONAI_SVC_RATE_LIMIT: "10000" });
+    const c = await faultCluster();
     const url = await c.startApi();
 
     const responses = await burst(url, 50, (i) => ({

@@ -1,6 +1,6 @@
 // Fault injection under load: three worker processes race for 300 jobs; each result is committed exactly once.
 import { describe, expect, it } from "vitest";
-import { faultCluster, logLines, waitUntil } from "./support/fault-cluster.js";
+import { faultCluster, logLines, waitForCommitLogs, waitUntil } from "./support/fault-cluster.js";
 
 const JOBS = 300;
 const WORKERS = 3;
@@ -68,7 +68,7 @@ describe(`${WORKERS} worker processes and ${JOBS} jobs`, () => {
     const blobs = await Promise.all(ids.map((id) => c.resultBlobs(id)));
     expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
     expect(jobs.filter((j) => j.blobName !== `${j.id}/1/result.txt`)).toEqual([]);
-    const done = workers.flatMap((w) => logLines(w, "job done").map((l) => String(l.jobId)));
+    const done = await waitForCommitLogs(workers, ids);
     expect(done).toHaveLength(JOBS);
     expect(new Set(done).size).toBe(JOBS);
     const perWorker = workers.map((w) => logLines(w, "job done").length);

@@ -1,19 +1,20 @@
 // One delivery of one job: claim it, run the handler under a lease, store the file, commit once.
 import type { JobLogger } from "../app/handler.js";
 import type { ServiceConfig } from "../config/config.js";
-import { ConcurrencyError, isNonRetriable, LeaseLostError, PraisonError } from "../errors.js";
+import { isNonRetriable, LeaseLostError } from "../errors.js";
 import { decodeMessage } from "../jobs/message.js";
 import { loadPayload } from "../jobs/payload-store.js";
 import type { HandlerRunner } from "../runner/types.js";
 import type { JobPatch, JobRecord, QueueMessage, Storage } from "../storage/types.js";
 import { sanitizeFilename } from "../util/content-disposition.js";
 import { truncateUtf8, withRetries } from "../util/time.js";
+import { fencedUpdate, STORAGE_RETRY_DELAYS_MS } from "./fenced-update.js";
+import { JobTimeoutError, ShutdownError } from "./job-errors.js";
 import { MessageLease } from "./lease.js";
 
 /** ErrorMsg is capped (spec §11.6): a table property holds 64 KiB at most. */
 export const ERROR_MSG_MAX_BYTES = 10_000;
-/** Blob uploads and table commits: three more tries after 1 s, 3 s and 9 s (spec §11.2). */
-export const STORAGE_RETRY_DELAYS_MS = [1000, 3000, 9000] as const;
+export { STORAGE_RETRY_DELAYS_MS };
 
 export type Outcome =
   | "done" // committed
@@ -32,26 +33,6 @@ export interface ExecutionDeps {
   /** Aborts when the worker must give its jobs back (shutdown grace period over). */
   shutdown: AbortSignal;
 }
-
-class JobTimeoutError extends PraisonError {
-  constructor(ms: number) {
-    super("JOB_TIMEOUT", `Job exceeded ${describeDuration(ms)} timeout`);
-  }
-}
-
-class ShutdownError extends PraisonError {
-  constructor() {
-    super("WORKER_SHUTDOWN", "the worker is shutting down");
-  }
-}
-
-function describeDuration(ms: number): string {
-  if (ms % 60_000 === 0) return `${ms / 60_000} minute`;
-  return `${Number((ms / 1000).toFixed(3))} second`;
-}
-
-const retryUnlessConflict = <T>(fn: () => Promise<T>) =>
-  withRetries(fn, STORAGE_RETRY_DELAYS_MS, (e) => !(e instanceof ConcurrencyError));
 
 export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Promise<Outcome> {
   const { storage, config } = deps;
@@ -105,22 +86,14 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
 }
 
 /** Conditional claim; undefined when another delivery changed the job first. */
-async function claim(deps: ExecutionDeps, job: JobRecord, msg: QueueMessage, deliveries: number) {
-  const patch: JobPatch = {
+function claim(deps: ExecutionDeps, job: JobRecord, msg: QueueMessage, deliveries: number) {
+  return fencedUpdate(deps.storage.jobs, job, {
     status: "processing",
     startedUtc: new Date(),
     attempt: job.attempt + 1,
     messageId: msg.messageId,
     retryCount: Math.max(job.retryCount, deliveries - 1),
-  };
-  try {
-    return await retryUnlessConflict(() => deps.storage.jobs.update(job, patch));
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    // Our own write may have landed before its response was lost: then the claim is ours.
-    const now = await deps.storage.jobs.get(job.id);
-    return now && now.attempt === patch.attempt && now.messageId === msg.messageId ? now : undefined;
-  }
+  });
 }
 
 async function runClaimed(
@@ -204,24 +177,28 @@ async function commit(
     size: file.data.byteLength,
     errorMsg: null,
   };
-  try {
-    await retryUnlessConflict(() => storage.jobs.update(job, patch));
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    const now = await storage.jobs.get(job.id);
-    if (!(now?.status === "done" && now.blobName === blobName)) {
-      // A newer delivery claimed the job: this result is discarded, never committed over it.
-      log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
-      await storage.blobs.delete(blobName).catch(() => {});
-      return "lost";
-    }
+  if (!(await fencedUpdate(storage.jobs, job, patch))) {
+    // A newer delivery claimed the job: this result is discarded, never committed over it.
+    log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
+    await storage.blobs.delete(blobName).catch(() => {});
+    return "lost";
   }
-  await lease.complete();
+  // Committed: from here on the job is done whatever happens to its message.
   log.info(
     { attempt: job.attempt, ms: Math.round(ms), size: file.data.byteLength, outcome: "done" },
     "job done",
   );
+  await finishMessage(log, lease);
   return "done";
+}
+
+/** Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it. */
+async function finishMessage(log: JobLogger, holder: MessageLease | (() => Promise<void>)): Promise<void> {
+  try {
+    await (holder instanceof MessageLease ? holder.complete() : holder());
+  } catch (error) {
+    log.warn({ err: error }, "could not delete the message of a finished job; its next delivery will");
+  }
 }
 
 async function failJob(
@@ -234,26 +211,24 @@ async function failJob(
 ): Promise<void> {
   const { storage } = deps;
   const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
-  try {
-    await retryUnlessConflict(() => storage.jobs.update(job, { status: "error", errorMsg, retryCount }));
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
+  if (!(await fencedUpdate(storage.jobs, job, { status: "error", errorMsg, retryCount }))) {
     log.warn({}, "job changed before its failure was recorded; leaving it to the newer delivery");
     return;
   }
+  log.error({ retryCount, poison, error: errorMsg, outcome: "failed" }, "job failed");
   if (poison) {
-    await storage.poison.send(
-      JSON.stringify({
-        job_id: job.id,
-        error_msg: errorMsg,
-        retry_count: retryCount,
-        failed_utc: new Date().toISOString(),
-      }),
+    const record = JSON.stringify({
+      job_id: job.id,
+      error_msg: errorMsg,
+      retry_count: retryCount,
+      failed_utc: new Date().toISOString(),
+    });
+    // The row already says error; the record is for review. Without it the job is still failed, never lost.
+    await withRetries(() => storage.poison.send(record), STORAGE_RETRY_DELAYS_MS).catch((error: unknown) =>
+      log.error({ err: error }, "could not write the poison record; the job is failed all the same"),
     );
   }
-  if (holder instanceof MessageLease) await holder.complete();
-  else await storage.queue.delete(holder);
-  log.error({ retryCount, poison, error: errorMsg, outcome: "failed" }, "job failed");
+  await finishMessage(log, holder instanceof MessageLease ? holder : () => storage.queue.delete(holder));
 }
 
 async function retryLater(
@@ -265,14 +240,8 @@ async function retryLater(
   deliveries: number,
 ): Promise<Outcome> {
   const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
-  try {
-    await retryUnlessConflict(() =>
-      deps.storage.jobs.update(job, { status: "queued", errorMsg, retryCount: deliveries, messageId: null }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    return "lost";
-  }
+  const patch: JobPatch = { status: "queued", errorMsg, retryCount: deliveries, messageId: null };
+  if (!(await fencedUpdate(deps.storage.jobs, job, patch))) return "lost";
   const delay = deps.config.retryBackoffMs * 2 ** (deliveries - 1);
   await lease.release(delay);
   log.warn(
@@ -288,12 +257,9 @@ async function release(
   job: JobRecord,
   lease: MessageLease,
 ): Promise<Outcome> {
-  try {
-    await deps.storage.jobs.update(job, { status: "queued", releases: job.releases + 1, messageId: null });
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    return "lost";
-  }
+  // One try (no 1-3-9 s retries): the grace period is over. If it fails the message reappears anyway.
+  const patch: JobPatch = { status: "queued", releases: job.releases + 1, messageId: null };
+  if (!(await fencedUpdate(deps.storage.jobs, job, patch, { retryDelaysMs: [] }))) return "lost";
   await lease.release(0);
   log.warn({ outcome: "released" }, "shutting down: job handed back to the queue");
   return "released";

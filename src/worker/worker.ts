@@ -1,6 +1,7 @@
 // The worker: polls the queue with backoff, runs up to `concurrency` jobs at once, shuts down gracefully.
 import { EventEmitter } from "node:events";
 import type { ServiceConfig } from "../config/config.js";
+import { decodeMessage } from "../jobs/message.js";
 import type { HandlerRunner } from "../runner/types.js";
 import type { Storage } from "../storage/types.js";
 import { sleep } from "../util/time.js";
@@ -90,7 +91,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       .catch((error: unknown) => {
         // Storage trouble mid-job: the message reappears after its visibility timeout and is tried again.
         log.error(
-          { err: error, messageId: message.messageId },
+          { err: error, jobId: decodeMessage(message.body), messageId: message.messageId },
           "job execution failed; the message will reappear",
         );
         this.emit("error", error);

@@ -1,10 +1,11 @@
 // A small cluster for the fault-injection suite: the real `api` and `worker` CLI processes on isolated
 // storage, the recording handler fixture, and read-outs of what was committed (table, blobs, logs).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ContainerClient } from "@azure/storage-blob";
 import { QueueClient } from "@azure/storage-queue";
+import { onTestFinished } from "vitest";
 import { loadConfig, type ServiceConfig } from "../../src/config/config.js";
 import { createAzureStorage, initStorage } from "../../src/storage/azure/index.js";
 import type { JobRecord, JobStatus, Storage } from "../../src/storage/types.js";
@@ -21,6 +22,9 @@ export const FAST_TIMINGS: Record<string, string> = {
   PRAISONAI_SVC_POLL_MAX: "0.5",
   PRAISONAI_SVC_RETRY_BACKOFF: "0.2",
   PRAISONAI_SVC_LOG_LEVEL: "info",
+  // The suite floods the API from one address on purpose.
+  PRAISONAI_SVC_RATE_LIMIT: "0",
+  PRAISONAI_SVC_READ_RATE_LIMIT: "0",
 };
 
 export interface FaultCluster {
@@ -30,8 +34,12 @@ export interface FaultCluster {
   storage: Storage;
   execLog: string;
   startApi(extraEnv?: Record<string, string>): Promise<string>;
+  /** The API process started last. */
+  api(): CliProcess;
   /** Starts a worker process and waits until it polls. */
   startWorker(extraEnv?: Record<string, string>): Promise<CliProcess>;
+  /** POSTs a payload to the API; `error` holds a network failure instead of a response. */
+  post(url: string, payload: unknown): Promise<{ status: number; id?: string; error?: string }>;
   /** POSTs a payload to the API and returns the job id of the 202 response. */
   submit(url: string, payload: unknown): Promise<string>;
   job(id: string): Promise<JobRecord>;
@@ -51,7 +59,9 @@ export async function faultCluster(
   overrides: Record<string, string> = {},
   directConnectionString?: string,
 ): Promise<FaultCluster> {
-  const execLog = path.join(mkdtempSync(path.join(tmpdir(), "praisonai-fault-")), "executions.jsonl");
+  const dir = mkdtempSync(path.join(tmpdir(), "praisonai-fault-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const execLog = path.join(dir, "executions.jsonl");
   const env = isolatedEnv({ ...FAST_TIMINGS, [EXEC_LOG_ENV]: execLog, ...overrides });
   const direct = directConnectionString ?? (env.AZURE_STORAGE_CONNECTION_STRING as string);
   const config = loadConfig({ ...env, AZURE_STORAGE_CONNECTION_STRING: direct });
@@ -59,6 +69,21 @@ export async function faultCluster(
   await initStorage(storage);
   const container = new ContainerClient(direct, config.container);
   const poison = new QueueClient(direct, config.poisonQueue);
+  let api: CliProcess | undefined;
+
+  async function post(url: string, payload: unknown) {
+    try {
+      const res = await fetch(`${url}/jobs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+      const body = (await res.json()) as { job_id?: string };
+      return { status: res.status, id: body.job_id, error: res.ok ? undefined : JSON.stringify(body) };
+    } catch (error) {
+      return { status: 0, error: String(error) };
+    }
+  }
 
   return {
     env,
@@ -66,24 +91,24 @@ export async function faultCluster(
     storage,
     execLog,
     async startApi(extraEnv = {}) {
-      const { url } = await startApiProcess(RECORDING_HANDLERS, { ...env, ...extraEnv });
+      const { proc, url } = await startApiProcess(RECORDING_HANDLERS, { ...env, ...extraEnv });
+      api = proc;
       return url;
+    },
+    api() {
+      if (!api) throw new Error("no API process started");
+      return api;
     },
     async startWorker(extraEnv = {}) {
       const proc = runCli(["worker", RECORDING_HANDLERS], { env: { ...env, ...extraEnv } });
       await proc.waitForOutput(/"msg":"worker polling"/, 30_000);
       return proc;
     },
+    post,
     async submit(url, payload) {
-      const res = await fetch(`${url}/jobs`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(payload),
-      });
-      const body = (await res.json()) as { job_id?: string };
-      if (res.status !== 202 || !body.job_id)
-        throw new Error(`POST /jobs gave ${res.status}: ${JSON.stringify(body)}`);
-      return body.job_id;
+      const res = await post(url, payload);
+      if (res.status !== 202 || !res.id) throw new Error(`POST /jobs gave ${res.status}: ${res.error}`);
+      return res.id;
     },
     async job(id) {
       const job = await storage.jobs.get(id);
@@ -129,6 +154,24 @@ export async function waitUntil<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Job ids of the "job done" lines (one per commit) the workers logged. */
+export function committedJobIds(workers: CliProcess[]): string[] {
+  return workers.flatMap((w) => logLines(w, "job done").map((l) => String(l.jobId)));
+}
+
+/** Waits until the workers logged a commit of every job in `ids` (a log line may trail the table write). */
+export async function waitForCommitLogs(workers: CliProcess[], ids: string[], timeoutMs = 15_000) {
+  await waitUntil(
+    () => {
+      const done = new Set(committedJobIds(workers));
+      return ids.every((id) => done.has(id)) ? true : undefined;
+    },
+    timeoutMs,
+    `a "job done" line for each of ${ids.length} jobs`,
+  );
+  return committedJobIds(workers);
 }
 
 /** The structured log lines (pino JSON) a process wrote, optionally only those with this `msg`. */

@@ -1,0 +1,102 @@
+// Storage retries inside one delivery: the result upload and the table writes are retried after 1 s, 3 s
+// and 9 s; when every try fails the delivery fails and the job is retried later, never lost.
+import { describe, expect, it } from "vitest";
+import type { JobStore, Storage } from "../src/storage/types.js";
+import { workerHarness } from "./support/worker-harness.js";
+
+const ok = async () => ({ data: "ok", contentType: "text/plain", filename: "ok.txt" });
+
+/** Fails the first `failures` uploads of a result (a name ending in ok.txt) and records when each came. */
+function failingUploads(failures: number) {
+  const calls: number[] = [];
+  const wrap = (storage: Storage): Storage => ({
+    ...storage,
+    blobs: {
+      ...storage.blobs,
+      async put(name, data, headers) {
+        if (name.endsWith("/ok.txt")) {
+          calls.push(Date.now());
+          if (calls.length <= failures) throw new Error(`injected upload failure ${calls.length}`);
+        }
+        return storage.blobs.put(name, data, headers);
+      },
+    },
+  });
+  return { calls, wrap };
+}
+
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - (times[i] as number));
+
+describe.concurrent("retries inside a delivery", () => {
+  it("retries a failing result upload after 1 s, 3 s and 9 s and then commits", {
+    timeout: 40_000,
+  }, async () => {
+    const uploads = failingUploads(3);
+    const h = await workerHarness(ok, {
+      wrap: uploads.wrap,
+      env: { PRAISONAI_SVC_VISIBILITY_TIMEOUT: "30" },
+    });
+    const id = await h.addJob({ n: 1 });
+
+    const outcome = await h.execute(await h.receive());
+
+    expect(outcome).toBe("done");
+    expect(uploads.calls).toHaveLength(4);
+    const measured = gaps(uploads.calls);
+    measured.forEach((gap, i) => {
+      const want = [1000, 3000, 9000][i] as number; // spec §11.2
+      expect(gap).toBeGreaterThanOrEqual(want - 20);
+      expect(gap).toBeLessThan(want + 1500);
+    });
+    expect(await h.direct.jobs.get(id)).toMatchObject({ status: "done", attempt: 1 });
+    console.info(`[worker] upload retry gaps: ${measured.join(", ")} ms`);
+  });
+
+  it("fails the delivery after the fourth failed upload and queues the job for a retry", {
+    timeout: 40_000,
+  }, async () => {
+    const uploads = failingUploads(4);
+    const h = await workerHarness(ok, {
+      wrap: uploads.wrap,
+      env: { PRAISONAI_SVC_VISIBILITY_TIMEOUT: "30" },
+    });
+    const id = await h.addJob({ n: 2 });
+
+    const outcome = await h.execute(await h.receive());
+
+    expect(outcome).toBe("retrying");
+    expect(uploads.calls).toHaveLength(4);
+    expect(await h.direct.jobs.get(id)).toMatchObject({
+      status: "queued",
+      retryCount: 1,
+      errorMsg: "injected upload failure 4",
+    });
+    expect(await h.direct.queue.count()).toBe(1);
+  });
+
+  it("retries a table write that fails for want of storage", { timeout: 20_000 }, async () => {
+    const calls: number[] = [];
+    const wrap = (storage: Storage): Storage => {
+      const jobs: JobStore = {
+        ...storage.jobs,
+        async update(job, patch) {
+          calls.push(Date.now());
+          if (calls.length <= 2) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          return storage.jobs.update(job, patch);
+        },
+      };
+      return { ...storage, jobs };
+    };
+    const h = await workerHarness(ok, { wrap });
+    const id = await h.addJob({ n: 3 });
+
+    expect(await h.execute(await h.receive())).toBe("done");
+
+    const [first, second] = gaps(calls.slice(0, 3));
+    expect(first).toBeGreaterThanOrEqual(980);
+    expect(first).toBeLessThan(2500);
+    expect(second).toBeGreaterThanOrEqual(2980);
+    expect(second).toBeLessThan(4500);
+    expect(await h.direct.jobs.get(id)).toMatchObject({ status: "done" });
+  });
+});
