@@ -350,6 +350,16 @@ describe("rate limits", () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
   });
 
+  it("counts an IPv6 client per /64, so rotating addresses inside it resets nothing", async () => {
+    const { api } = await service({ PRAISONAI_SVC_RATE_LIMIT: "2" });
+    const from = (remoteAddress: string, i: number) =>
+      api.inject({ method: "POST", url: "/jobs", payload: { i }, remoteAddress });
+    expect((await from("2001:db8:1:2::1", 1)).statusCode).toBe(202);
+    expect((await from("2001:db8:1:2::2", 2)).statusCode).toBe(202);
+    expectProblem(await from("2001:db8:1:2:ffff::3", 3), 429);
+    expect((await from("2001:db8:1:3::1", 4)).statusCode).toBe(202); // another /64
+  });
+
   it("limits reads per replica, in memory, at their own limit", async () => {
     const { api } = await service({ PRAISONAI_SVC_READ_RATE_LIMIT: "3" });
     const statuses = [];

@@ -15,8 +15,8 @@ import { decide, WINDOW_MS } from "../src/security/rate-window.js";
 import { contentDisposition, sanitizeFilename } from "../src/util/content-disposition.js";
 import { parseYaml, YamlError } from "../src/util/yaml.js";
 
-const KEY_A = "a".repeat(20) + "0123456789abcdef";
-const KEY_B = "b".repeat(20) + "0123456789abcdef";
+const KEY_A = `${"a".repeat(20)}0123456789abcdef`;
+const KEY_B = `${"b".repeat(20)}0123456789abcdef`;
 
 function configError(env: Record<string, string>): ConfigError {
   try {

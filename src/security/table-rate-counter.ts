@@ -40,8 +40,9 @@ const MAX_CONFLICTS = 8;
 const MAX_SWEEP = 5000;
 
 const partitionOf = (start: number) => `w${String(start).padStart(15, "0")}`;
-// Table keys may not contain / \ # ? or control characters.
-const rowKeyOf = (key: string) => key.replace(/[/\\#?\u0000-\u001f\u007f]/g, "_");
+/** Table keys may not contain / \ # ? or control characters. */
+const rowKeyOf = (key: string) =>
+  Array.from(key, (c) => (c.charCodeAt(0) < 0x20 || c === "\x7f" || "/\\#?".includes(c) ? "_" : c)).join("");
 
 export function createTableRateCounter(opts: TableRateCounterOptions): TableRateCounter {
   // Own client, not the jobs table's: a counter sits on every submission's path, so it retries once
@@ -96,7 +97,7 @@ export function createTableRateCounter(opts: TableRateCounterOptions): TableRate
       );
       try {
         const decisions = await countBatch(rowKeyOf(key), start, batch);
-        batch.forEach((w, i) => w.resolve(decisions[i] as RateDecision));
+        for (const [i, w] of batch.entries()) w.resolve(decisions[i] as RateDecision);
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
