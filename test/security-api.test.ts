@@ -360,6 +360,13 @@ describe("rate limits", () => {
     expect((await from("2001:db8:1:3::1", 4)).statusCode).toBe(202); // another /64
   });
 
+  it("turns the submission limit off with PRAISONAI_SVC_RATE_LIMIT=0", async () => {
+    const { api } = await service({ PRAISONAI_SVC_RATE_LIMIT: "0" });
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => submit(api, {}, { i })));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(12).fill(202));
+    expect(responses[0]?.headers["ratelimit-limit"]).toBeUndefined();
+  });
+
   it("limits reads per replica, in memory, at their own limit", async () => {
     const { api } = await service({ PRAISONAI_SVC_READ_RATE_LIMIT: "3" });
     const statuses = [];
