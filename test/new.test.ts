@@ -133,22 +133,30 @@ describe("new service", () => {
     const port = await freePort();
     const bin = path.join(dir, "node_modules", ".bin", "praisonai-svc");
     let server: ChildProcess | undefined;
+    let log = "";
     try {
       server = spawn(process.execPath, [bin, "run"], {
         cwd: dir,
         env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", AZURE_STORAGE_CONNECTION_STRING: "" },
-        stdio: "ignore",
+        stdio: ["ignore", "pipe", "pipe"],
       });
+      server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+      server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
       const url = `http://127.0.0.1:${port}`;
-      await waitForHealth(url, undefined, 60_000);
+      await waitForHealth(url, undefined, 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}\n${log.slice(-3000)}`);
+      });
       const res = await fetch(`${url}/jobs`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name: "Ada" }),
       });
-      expect(res.status).toBe(202);
+      expect(res.status, log.slice(-3000)).toBe(202);
       const { job_id } = (await res.json()) as { job_id: string };
-      expect((await waitForJob(url, job_id, { timeoutMs: 30_000 })).status).toBe("done");
+      const job = await waitForJob(url, job_id, { timeoutMs: 30_000 }).catch((e: Error) => {
+        throw new Error(`${e.message}\n${log.slice(-3000)}`);
+      });
+      expect(job.status, log.slice(-3000)).toBe("done");
       const download = await fetch(`${url}/jobs/${job_id}/download`);
       expect(await download.text()).toBe("Hello, Ada!\n");
     } finally {
