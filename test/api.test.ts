@@ -272,6 +272,25 @@ describe("service routes", () => {
     expect(docs.body).toMatch(/swagger/i);
   });
 
+  it("declares the API-key and bearer schemes in the OpenAPI document when they are configured", async () => {
+    const open = (
+      await (await testService(echoApp())).api.inject({ method: "GET", url: "/openapi.json" })
+    ).json();
+    expect(open.components.securitySchemes).toBeUndefined();
+    const { api } = await testService(echoApp(), {
+      PRAISONAI_SVC_API_KEYS: `site:${"k".repeat(32)}`,
+      PRAISONAI_SVC_JWT_SECRET: "s".repeat(32),
+      PRAISONAI_SVC_JWT_AUDIENCE: "praisonai-svc",
+      PRAISONAI_SVC_JWT_ISSUER: "https://wp.example.com",
+    });
+    const doc = (await api.inject({ method: "GET", url: "/openapi.json" })).json();
+    expect(doc.components.securitySchemes).toEqual({
+      apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+      bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+    });
+    expect(doc.security).toEqual([{ apiKey: [] }, { bearer: [] }]);
+  });
+
   it("answers unknown routes with 404 problem+json", async () => {
     const { api } = await testService(echoApp());
     expectProblem(await api.inject({ method: "GET", url: "/nothing-here" }), 404);

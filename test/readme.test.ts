@@ -18,7 +18,8 @@ describe("README", () => {
 
   it("documents every setting with its default", () => {
     for (const s of Object.values(SETTINGS)) {
-      expect(readme, s.env).toContain(`| \`${s.env}\` | \`${s.default}\` |`);
+      const shown = s.default === "" ? "unset" : `\`${s.default}\``;
+      expect(readme, s.env).toContain(`| \`${s.env}\` | ${shown} |`);
     }
   });
 });

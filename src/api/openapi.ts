@@ -4,6 +4,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { type ZodType, z } from "zod";
 import type { ServiceApp } from "../app/service-app.js";
+import type { ServiceConfig } from "../config/config.js";
 
 /** The payload's JSON Schema (input side), or any object when the handler has no schema. */
 export function payloadJsonSchema(schema: ZodType | undefined, example?: unknown): Record<string, unknown> {
@@ -16,7 +17,27 @@ export function payloadJsonSchema(schema: ZodType | undefined, example?: unknown
   return { ...json, ...examples };
 }
 
-export async function installOpenApi(api: FastifyInstance, app: ServiceApp): Promise<void> {
+type SecurityScheme =
+  | { type: "apiKey"; in: "header"; name: string }
+  | { type: "http"; scheme: "bearer"; bearerFormat: string };
+
+/** The credentials the API accepts, so /docs offers an "Authorize" button for them. */
+function securityOf(config: ServiceConfig) {
+  const schemes: Record<string, SecurityScheme> = {};
+  if (config.apiKeys.length > 0) schemes.apiKey = { type: "apiKey", in: "header", name: "X-API-Key" };
+  if (config.jwtSecret || config.jwtPublicKey)
+    schemes.bearer = { type: "http", scheme: "bearer", bearerFormat: "JWT" };
+  const names = Object.keys(schemes);
+  return names.length === 0
+    ? {}
+    : { components: { securitySchemes: schemes }, security: names.map((name) => ({ [name]: [] })) };
+}
+
+export async function installOpenApi(
+  api: FastifyInstance,
+  app: ServiceApp,
+  config: ServiceConfig,
+): Promise<void> {
   await api.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -25,6 +46,7 @@ export async function installOpenApi(api: FastifyInstance, app: ServiceApp): Pro
         version: app.version,
         description: app.options.description ?? `${app.name}: submit a job, poll it, download its file.`,
       },
+      ...securityOf(config),
     },
   });
   await api.register(swaggerUi, { routePrefix: "/docs" });

@@ -40,7 +40,7 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
   installBodyParsers(api);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
   installSecurity(api, { config });
-  await installOpenApi(api, app);
+  await installOpenApi(api, app, config);
   await api.register(healthRoutes, { app });
   await api.register(jobsRoutes, { app, storage, config });
   await api.register(adminRoutes, { storage, config });

@@ -21,7 +21,9 @@ export function runCommand(program: Command): void {
     .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
-      const setup = await setupService({ file, port: opts.port, role: "api" });
+      // Local use: listen on loopback only unless HOST says otherwise (containers run `api`, which keeps 0.0.0.0).
+      const env = { ...process.env, HOST: process.env.HOST || "127.0.0.1" };
+      const setup = await setupService({ file, port: opts.port, role: "api", env });
       const { config, log, app } = setup;
       let azurite: Azurite | undefined;
       if (!hasConnections(config.connections)) {
