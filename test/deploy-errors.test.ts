@@ -1,5 +1,5 @@
 // Each way a deploy can fail before it starts says what to do, and changes nothing in Azure.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,6 +61,15 @@ describe("deploy azure errors", () => {
     const { code, output } = await cli(box, ["deploy", "azure", "--api-keys", "k".repeat(20)]);
     expect(code, output).toBe(0);
     expect(box.calls()).toContain("provider register --namespace Microsoft.App --wait");
+  });
+
+  it("says to run npm install first when package-lock.json is missing, before calling Azure", async () => {
+    const box = sandbox();
+    rmSync(path.join(box.project, "package-lock.json"));
+    const { code, output } = await cli(box, ["deploy", "azure"]);
+    expect(code).toBe(1);
+    expect(output).toMatch(/No package-lock.json in .*: run `npm install` first/);
+    expect(box.calls()).toEqual([]);
   });
 
   it.each([

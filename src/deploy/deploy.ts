@@ -1,5 +1,6 @@
 // `deploy azure` from start to end: plan, preflight, release, then what to do next.
 import { Az } from "./az.js";
+import { checkBuildContext } from "./image.js";
 import { type DeployOptions, resolvePlan } from "./plan.js";
 import { preflight } from "./preflight.js";
 import { formatDuration, Progress } from "./progress.js";
@@ -19,6 +20,7 @@ export async function deployAzure(run: DeployRun): Promise<void> {
   const write = run.write ?? ((t: string) => process.stderr.write(t));
   const started = Date.now();
   const plan = resolvePlan(run);
+  checkBuildContext(plan.dir); // before any Azure call: a project that cannot build changes nothing
   const progress = new Progress(write, Boolean(run.live && !run.verbose && !run.dryRun));
   const az = new Az({
     dryRun: run.dryRun,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { generateApiKey, type KeySource, secretParametersFile } from "./api-keys.js";
 import type { Az } from "./az.js";
 import { AzCommandError } from "./errors.js";
-import { checkBuildContext, sourceTag } from "./image.js";
+import { sourceTag } from "./image.js";
 import type { Plan } from "./plan.js";
 import type { Existing } from "./preflight.js";
 import type { Progress } from "./progress.js";
@@ -26,7 +26,6 @@ interface DeploymentResult {
 }
 
 export async function release(az: Az, plan: Plan, found: Existing, progress: Progress): Promise<Release> {
-  checkBuildContext(plan.dir);
   const tag = sourceTag(plan.dir);
   const image = `${found.registry}.azurecr.io/${plan.app}:${tag}`;
 
