@@ -2,23 +2,10 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { deployAzure } from "../../deploy/deploy.js";
-import { DEFAULT_LOCATION } from "../../deploy/plan.js";
+import { DEFAULT_LOCATION, type DeployOptions } from "../../deploy/plan.js";
 import { CliError } from "../errors.js";
 
-interface Flags {
-  resourceGroup?: string;
-  location?: string;
-  name?: string;
-  registry?: string;
-  storageAccount?: string;
-  corsOrigins?: string;
-  apiKeys?: string;
-  env: string[];
-  workerLayout?: string;
-  dir: string;
-  dryRun?: boolean;
-  verbose?: boolean;
-}
+type Flags = DeployOptions & { dir: string; dryRun?: boolean; verbose?: boolean };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

@@ -152,32 +152,16 @@ function workerJob(input: AppsInput): Resource {
 }
 
 export function appResources(input: AppsInput): Resource[] {
-  const apiName = param("appName");
+  const name = param("appName");
   const grace = input.workerTerminationGraceSeconds;
-  switch (input.layout) {
-    case "single":
-      return [app({ name: apiName, roles: ["api", "worker"], input, rules: [HTTP_RULE, QUEUE_RULE], grace })];
-    case "separate-app":
-      return [
-        app({
-          name: apiName,
-          roles: ["api"],
-          input,
-          rules: [HTTP_RULE],
-          grace: API_TERMINATION_GRACE_SECONDS,
-        }),
-        app({ name: appNamed("-worker"), roles: ["worker"], input, rules: [QUEUE_RULE], grace }),
-      ];
-    case "job":
-      return [
-        app({
-          name: apiName,
-          roles: ["api"],
-          input,
-          rules: [HTTP_RULE],
-          grace: API_TERMINATION_GRACE_SECONDS,
-        }),
-        workerJob(input),
-      ];
+  if (input.layout === "single") {
+    return [app({ name, roles: ["api", "worker"], input, rules: [HTTP_RULE, QUEUE_RULE], grace })];
   }
+  // The API alone needs only the request timeout to drain; the worker gets the job-sized grace.
+  const api = app({ name, roles: ["api"], input, rules: [HTTP_RULE], grace: API_TERMINATION_GRACE_SECONDS });
+  const worker =
+    input.layout === "job"
+      ? workerJob(input)
+      : app({ name: appNamed("-worker"), roles: ["worker"], input, rules: [QUEUE_RULE], grace });
+  return [api, worker];
 }
