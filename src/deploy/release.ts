@@ -116,7 +116,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
       {
         given: "from --api-keys",
         kept: "kept from the running app",
-        generated: "generated, shown at the end",
+        generated: az.dryRun ? "one would be generated" : "generated, shown at the end",
       }[source],
     );
     return { value, source, unchanged: existing === value };
