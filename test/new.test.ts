@@ -36,7 +36,9 @@ function run(
   timeoutMs: number,
 ): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_fund: "false" } });
+    // A clean npm environment: `npm test` exports its own npm_* settings, which must not leak into the project's npm.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    const child = spawn(cmd, args, { cwd, env: { ...env, npm_config_fund: "false" } });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
