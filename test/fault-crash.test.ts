@@ -90,6 +90,7 @@ describe("a worker that dies or freezes mid-job", () => {
     expect(job.errorMsg).toMatch(/failed on all 3 deliveries.*worker stopped without reporting/);
     expect(c.executions(id, "start")).toHaveLength(3);
     expect(await c.resultBlobs(id)).toEqual([]);
+    await c.waitForQueueEmpty();
     expect(await c.poisonRecords()).toEqual([expect.objectContaining({ job_id: id, retry_count: 3 })]);
     console.info(`[fault] dies every delivery: error ${Date.now() - killedAt} ms after the third kill`);
   });

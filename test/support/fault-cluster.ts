@@ -49,6 +49,8 @@ export interface FaultCluster {
   executions(id: string, event?: ExecEvent): ReturnType<typeof executionsOf>;
   allExecutions(): ReturnType<typeof readExecutions>;
   poisonRecords(): Promise<Record<string, unknown>[]>;
+  /** Waits until the job queue is empty: a finished delivery deletes its message last. */
+  waitForQueueEmpty(timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -134,6 +136,13 @@ export async function faultCluster(
     },
     executions: (id, event) => executionsOf(execLog, id, event),
     allExecutions: () => readExecutions(execLog),
+    async waitForQueueEmpty(timeoutMs = 20_000) {
+      await waitUntil(
+        async () => ((await storage.queue.count()) === 0 ? true : undefined),
+        timeoutMs,
+        "the job queue to be empty",
+      );
+    },
     async poisonRecords() {
       const res = await poison.peekMessages({ numberOfMessages: 32 });
       return res.peekedMessageItems.map((m) => JSON.parse(m.messageText) as Record<string, unknown>);

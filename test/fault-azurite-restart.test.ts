@@ -1,0 +1,82 @@
+// Fault injection: storage goes away and comes back. Azurite (with its data on disk) is stopped and restarted
+// on the same ports while jobs are being submitted and run: every job accepted with 202 reaches a terminal state.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { type Azurite, freePort, startAzurite } from "../src/local/azurite.js";
+import { faultCluster, waitForCommitLogs, waitUntil } from "./support/fault-cluster.js";
+
+const OUTAGE_MS = 4000;
+
+describe("storage stopped and restarted while jobs flow", () => {
+  it("brings every job accepted with 202 to a terminal state", { timeout: 180_000 }, async () => {
+    const location = mkdtempSync(path.join(tmpdir(), "praisonai-azurite-"));
+    const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
+    let azurite: Azurite = await startAzurite({ location, ports });
+    onTestFinished(async () => {
+      await azurite.stop();
+      rmSync(location, { recursive: true, force: true });
+    });
+    const c = await faultCluster(
+      { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, PRAISONAI_SVC_VISIBILITY_TIMEOUT: "5" },
+      azurite.connectionString,
+    );
+    const url = await c.startApi();
+    const workers = await Promise.all([c.startWorker(), c.startWorker()]);
+
+    // Submit a job every 100 ms until told to stop; each POST is awaited on its own.
+    const posts: Promise<Awaited<ReturnType<typeof c.post>> & { phase: string }>[] = [];
+    let phase = "before";
+    let submitting = true;
+    const submitter = (async () => {
+      for (let i = 0; submitting; i++) {
+        const at = phase;
+        posts.push(c.post(url, { mode: "sleep", ms: 200, n: i }).then((r) => ({ ...r, phase: at })));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+
+    await waitUntil(() => (c.allExecutions().length >= 6 ? true : undefined), 30_000, "jobs to flow");
+    phase = "outage";
+    const stoppedAt = Date.now();
+    await azurite.stop();
+    const stopMs = Date.now() - stoppedAt;
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    azurite = await startAzurite({ location, ports });
+    const restartedAt = Date.now();
+    phase = "after";
+    await new Promise((r) => setTimeout(r, 3000));
+    submitting = false;
+    await submitter;
+    const responses = await Promise.all(posts);
+
+    const accepted = responses.filter((r) => r.status === 202).map((r) => r.id as string);
+    const jobs = await waitUntil(
+      async () => {
+        const all = await Promise.all(accepted.map((id) => c.storage.jobs.get(id)));
+        return all.every((j) => j?.status === "done" || j?.status === "error") ? all : undefined;
+      },
+      120_000,
+      "every accepted job to reach done or error",
+    );
+    const settledMs = Date.now() - restartedAt;
+
+    expect(accepted.length).toBeGreaterThan(10);
+    expect(jobs.filter((j) => j?.status !== "done")).toEqual([]);
+    const blobs = await Promise.all(accepted.map((id) => c.resultBlobs(id)));
+    expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
+    await waitForCommitLogs(workers, accepted);
+    const byPhase = (p: string) => {
+      const rs = responses.filter((r) => r.phase === p);
+      const counts = new Map<number, number>();
+      for (const r of rs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      return [...counts].map(([s, n]) => `${n}×${s || "network error"}`).join(" ");
+    };
+    console.info(
+      `[fault] azurite restart: stopped in ${stopMs} ms, down ${restartedAt - stoppedAt} ms; POSTs before: ${byPhase("before")}; ` +
+        `during: ${byPhase("outage")}; after: ${byPhase("after")}; ${accepted.length} accepted, all done ` +
+        `${settledMs} ms after the restart`,
+    );
+  });
+});
