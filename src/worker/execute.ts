@@ -14,7 +14,6 @@ import { MessageLease } from "./lease.js";
 
 /** ErrorMsg is capped (spec §11.6): a table property holds 64 KiB at most. */
 export const ERROR_MSG_MAX_BYTES = 10_000;
-export { STORAGE_RETRY_DELAYS_MS };
 
 export type Outcome =
   | "done" // committed
