@@ -52,18 +52,11 @@ describe("storage stopped and restarted while jobs flow", () => {
     const responses = await Promise.all(posts);
 
     const accepted = responses.filter((r) => r.status === 202).map((r) => r.id as string);
-    const jobs = await waitUntil(
-      async () => {
-        const all = await Promise.all(accepted.map((id) => c.storage.jobs.get(id)));
-        return all.every((j) => j?.status === "done" || j?.status === "error") ? all : undefined;
-      },
-      120_000,
-      "every accepted job to reach done or error",
-    );
+    const jobs = await c.waitForTerminal(accepted, 120_000);
     const settledMs = Date.now() - restartedAt;
 
     expect(accepted.length).toBeGreaterThan(10);
-    expect(jobs.filter((j) => j?.status !== "done")).toEqual([]);
+    expect(jobs.filter((j) => j.status !== "done")).toEqual([]);
     const blobs = await Promise.all(accepted.map((id) => c.resultBlobs(id)));
     expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
     await waitForCommitLogs(workers, accepted);

@@ -46,14 +46,7 @@ describe(`${WORKERS} worker processes and ${JOBS} jobs`, () => {
       `${JOBS} jobs to finish`,
     );
     // The handler has finished every job; wait for the last commits too.
-    const jobs = await waitUntil(
-      async () => {
-        const all = await Promise.all(ids.map((id) => c.job(id)));
-        return all.every((j) => j.status === "done" || j.status === "error") ? all : undefined;
-      },
-      30_000,
-      "every job to be committed",
-    );
+    const jobs = await c.waitForTerminal(ids, 30_000);
     const totalMs = Date.now() - started;
 
     expect(new Set(ids).size).toBe(JOBS);

@@ -1,7 +1,7 @@
 // Fault injection: a proxy between the service and Azurite fails ~10% of storage calls (503s, resets, lost
 // responses, delays). Every accepted job must still finish, each committed once.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { faultCluster, waitForCommitLogs, waitUntil } from "./support/fault-cluster.js";
+import { faultCluster, waitForCommitLogs } from "./support/fault-cluster.js";
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.js";
 import { azuriteConnectionString } from "./support/storage.js";
 
@@ -29,14 +29,7 @@ describe("storage that fails one call in ten", () => {
       Array.from({ length: JOBS }, (_, i) => c.post(url, { mode: "sleep", ms: 300, n: i })),
     );
     const accepted = responses.filter((r) => r.status === 202).map((r) => r.id as string);
-    const jobs = await waitUntil(
-      async () => {
-        const all = await Promise.all(accepted.map((id) => c.job(id)));
-        return all.every((j) => j.status === "done" || j.status === "error") ? all : undefined;
-      },
-      150_000,
-      "every accepted job to finish",
-    );
+    const jobs = await c.waitForTerminal(accepted, 150_000);
     const finishedMs = Date.now() - started;
     const stats = { ...proxy.stats };
 

@@ -44,6 +44,8 @@ export interface FaultCluster {
   submit(url: string, payload: unknown): Promise<string>;
   job(id: string): Promise<JobRecord>;
   waitForStatus(id: string, statuses: JobStatus[], timeoutMs?: number): Promise<JobRecord>;
+  /** Waits until every job in `ids` is done or error; on timeout says how many are in which state. */
+  waitForTerminal(ids: string[], timeoutMs: number): Promise<JobRecord[]>;
   /** Names of the result blobs under the job (the payload blob excluded). */
   resultBlobs(id: string): Promise<string[]>;
   executions(id: string, event?: ExecEvent): ReturnType<typeof executionsOf>;
@@ -126,6 +128,23 @@ export async function faultCluster(
         timeoutMs,
         `job ${id} to be ${statuses.join(" or ")}`,
       );
+    },
+    async waitForTerminal(ids, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const rows = await Promise.all(ids.map((id) => storage.jobs.get(id)));
+        const terminal = rows.filter((j): j is JobRecord => j?.status === "done" || j?.status === "error");
+        if (terminal.length === ids.length) return terminal;
+        if (Date.now() > deadline) {
+          const states = rows
+            .map((j) => j?.status ?? "missing")
+            .filter((st) => st !== "done" && st !== "error");
+          throw new Error(
+            `after ${timeoutMs} ms, ${states.length} of ${ids.length} jobs not finished: ${states}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     async resultBlobs(id) {
       const names: string[] = [];
