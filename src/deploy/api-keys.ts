@@ -4,24 +4,29 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ConfigError } from "../errors.js";
+import { parseApiKeys as parseServiceApiKeys } from "../security/api-keys.js";
 import { DeployInputError } from "./errors.js";
-
-const KEY = /^[A-Za-z0-9._~+/=-]{16,256}$/;
 
 export type KeySource = "given" | "kept" | "generated";
 
+/**
+ * Checks `--api-keys` with the service's own parser, so a deployment accepts exactly what the
+ * service will (including `name:key` entries, which rotation and the `admin` key rely on).
+ */
 export function parseApiKeys(raw: string): string {
-  const keys = raw
+  try {
+    if (parseServiceApiKeys(raw, "--api-keys").length === 0)
+      throw new ConfigError("--api-keys names no key.");
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new DeployInputError(error.message);
+  }
+  return raw
     .split(",")
     .map((k) => k.trim())
-    .filter(Boolean);
-  if (keys.length === 0 || keys.some((k) => !KEY.test(k))) {
-    throw new DeployInputError(
-      "--api-keys must be one or more comma-separated keys of 16-256 letters, digits or ._~+/=- " +
-        "(generate one with `openssl rand -base64 32`).",
-    );
-  }
-  return keys.join(",");
+    .filter(Boolean)
+    .join(",");
 }
 
 export function generateApiKey(): string {

@@ -71,6 +71,9 @@ export function deploySettings(entries: string[]): DeploySettings {
     workerGraceSeconds = Math.min(Math.ceil(jobTimeoutSeconds), maxWorkerGrace);
     values.set(graceEnv, String(workerGraceSeconds));
   }
+  // The Container Apps ingress is one proxy that appends the client's address to X-Forwarded-For:
+  // without trusting it, every client would share the ingress's address and one rate limit.
+  if (!values.has(SETTINGS.trustProxy.env)) values.set(SETTINGS.trustProxy.env, "true");
   return {
     env: [...values].map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name)),
     workerGraceSeconds,
