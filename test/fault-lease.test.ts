@@ -4,11 +4,11 @@ import { faultCluster, logLines } from "./support/fault-cluster.js";
 
 describe("the lease on a running job", () => {
   it("runs a job 3× longer than the visibility timeout once, with two workers polling", async () => {
-    const c = await faultCluster({ PRAISONAI_SVC_VISIBILITY_TIMEOUT: "2" });
+    const c = await faultCluster({ PRAISONAI_SVC_VISIBILITY_TIMEOUT: "3" });
     const url = await c.startApi();
     const workers = await Promise.all([c.startWorker(), c.startWorker()]);
     const started = Date.now();
-    const id = await c.submit(url, { mode: "sleep", ms: 6500, case: "long" });
+    const id = await c.submit(url, { mode: "sleep", ms: 9500, case: "long" });
 
     const job = await c.waitForStatus(id, ["done", "error"], 40_000);
 
@@ -23,7 +23,7 @@ describe("the lease on a running job", () => {
     const done = workers.flatMap((w) => logLines(w, "job done")).filter((l) => l.jobId === id);
     expect(done).toHaveLength(1);
     console.info(
-      `[fault] long job: 6.5 s handler, 2 s visibility, 1 execution, done in ${Date.now() - started} ms`,
+      `[fault] long job: 9.5 s handler, 3 s visibility, 1 execution, done in ${Date.now() - started} ms`,
     );
   });
 });
