@@ -96,6 +96,10 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
             throw new KeyTakenError(key, taken.jobId, taken.etag);
           }
         }
+        // The transaction may have landed and only its response been lost (the SDK's retry then gets 409):
+        // the job row exists and no key names another job, so the write was ours.
+        const mine = await this.get(job.id);
+        if (mine) return mine;
         if (isStatus(error, 412))
           throw new ConcurrencyError(`a dedupe key of job ${job.id} changed meanwhile`, { cause: error });
         throw new AlreadyExistsError(`job ${job.id} already exists`, { cause: error });

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConcurrencyError } from "../../../src/errors.js";
-import { KeyTakenError, type JobStore, type NewJob } from "../../../src/storage/types.js";
+import { type JobStore, KeyTakenError, type NewJob } from "../../../src/storage/types.js";
 
 export function newJob(overrides: Partial<NewJob> = {}): NewJob {
   return {
@@ -27,7 +27,13 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       const created = await store.create(job, []);
       expect(created.etag).toBeTruthy();
       const read = await store.get(job.id);
-      expect(read).toMatchObject({ id: job.id, status: "queued", owner: "key:abc", payload: '{"a":"ü"}', retryCount: 0 });
+      expect(read).toMatchObject({
+        id: job.id,
+        status: "queued",
+        owner: "key:abc",
+        payload: '{"a":"ü"}',
+        retryCount: 0,
+      });
       expect(read?.createdUtc.toISOString()).toBe(job.createdUtc.toISOString());
       expect(read?.etag).toBe(created.etag);
     });
@@ -40,9 +46,15 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
     it("updates conditionally and refuses a stale ETag with ConcurrencyError", async () => {
       const store = await makeStore();
       const created = await store.create(newJob(), []);
-      const claimed = await store.update(created, { status: "processing", attempt: 1, startedUtc: new Date() });
+      const claimed = await store.update(created, {
+        status: "processing",
+        attempt: 1,
+        startedUtc: new Date(),
+      });
       expect(claimed.etag).not.toBe(created.etag);
-      await expect(store.update(created, { status: "processing", attempt: 1 })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.update(created, { status: "processing", attempt: 1 })).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
       const read = await store.get(created.id);
       expect(read?.attempt).toBe(1);
     });
@@ -67,6 +79,15 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       expect((error as KeyTakenError).jobId).toBe(first.id);
       // Nothing of the losing job was written.
       expect(await store.get(second.id)).toBeUndefined();
+    });
+
+    it("returns the job when its create is repeated (a retry after a lost response), not an error", async () => {
+      const store = await makeStore();
+      const key = `k${randomUUID().replace(/-/g, "")}`;
+      const job = newJob();
+      const first = await store.create(job, [key]);
+      const again = await store.create(job, [key]);
+      expect(again).toMatchObject({ id: job.id, etag: first.etag });
     });
 
     it("takes over a key when given the ETag it was read with", async () => {
