@@ -270,7 +270,9 @@ describe("LibreOffice", () => {
       const pdf = pdfs[i] as string;
       expect(pdfPageCount(pdf)).toBe(plan.length);
       const pages = pdfWords(pdf);
-      plan.forEach((slide, p) => expectDrawnInBoxes(slide, pages[p] ?? [], `deck ${i + 1}, slide ${p + 1}`));
+      for (const [p, slide] of plan.entries()) {
+        expectDrawnInBoxes(slide, pages[p] ?? [], `deck ${i + 1}, slide ${p + 1}`);
+      }
     }
   }, 150_000);
 });

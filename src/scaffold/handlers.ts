@@ -41,6 +41,7 @@ export function handlersFile({ title, pkg }: HandlerOptions): string {
     : [
         "app.job({ schema: Job }, async (payload, ctx) => {",
         '  ctx.log.info({ job: ctx.jobId }, "writing a greeting");',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: this line is generated source code
         "  const text = `Hello, ${payload.name}!\\n`;",
         '  return { data: text, contentType: "text/plain; charset=utf-8", filename: "hello.txt" };',
         "});",

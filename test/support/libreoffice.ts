@@ -77,7 +77,7 @@ export interface PdfWord {
   yMax: number;
 }
 
-const unescape = (s: string) =>
+const unescapeXml = (s: string) =>
   s
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -97,7 +97,7 @@ export function pdfWords(pdf: string): PdfWord[][] {
           /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
         ),
       ].map((m) => ({
-        text: unescape(m[5] ?? ""),
+        text: unescapeXml(m[5] ?? ""),
         xMin: Number(m[1]),
         yMin: Number(m[2]),
         xMax: Number(m[3]),

@@ -7,14 +7,7 @@ import {
   type TransactionAction,
 } from "@azure/data-tables";
 import { AlreadyExistsError, ConcurrencyError } from "../../errors.js";
-import {
-  type JobPatch,
-  type JobRecord,
-  type JobStatus,
-  type JobStore,
-  KeyTakenError,
-  type NewJob,
-} from "../types.js";
+import { type JobRecord, type JobStatus, type JobStore, KeyTakenError } from "../types.js";
 import { isStatus } from "./errors.js";
 import { TABLE_RETRY } from "./retry.js";
 

@@ -13,8 +13,14 @@ export function testBlobStore(name: string, makeStore: () => Promise<BlobStore>)
 
     it("signs a read-only link that downloads the bytes with content type and filename", async () => {
       const store = await makeStore();
-      await store.put("j/1/report.txt", Buffer.from("hello"), { contentType: "text/plain", filename: "report.txt" });
-      const link = await store.sign("j/1/report.txt", 3_600_000, { contentType: "text/plain", filename: "report.txt" });
+      await store.put("j/1/report.txt", Buffer.from("hello"), {
+        contentType: "text/plain",
+        filename: "report.txt",
+      });
+      const link = await store.sign("j/1/report.txt", 3_600_000, {
+        contentType: "text/plain",
+        filename: "report.txt",
+      });
       expect(link.expiresAt.getTime()).toBeGreaterThan(Date.now() + 3_500_000);
       const res = await fetch(link.url);
       expect(res.status).toBe(200);
@@ -22,7 +28,11 @@ export function testBlobStore(name: string, makeStore: () => Promise<BlobStore>)
       expect(res.headers.get("content-type")).toBe("text/plain");
       expect(res.headers.get("content-disposition")).toContain('filename="report.txt"');
       // Read-only: the same link cannot write.
-      const put = await fetch(link.url, { method: "PUT", body: "x", headers: { "x-ms-blob-type": "BlockBlob" } });
+      const put = await fetch(link.url, {
+        method: "PUT",
+        body: "x",
+        headers: { "x-ms-blob-type": "BlockBlob" },
+      });
       expect(put.status).toBe(403);
     });
 
