@@ -55,6 +55,7 @@ export function bullmqSystem(): E2ESystem {
     async submit(i) {
       await queue?.add("job", { n: i }, { removeOnComplete: true, removeOnFail: true });
     },
+    pids: () => procs.map((p) => p.pid),
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
       await queue?.obliterate({ force: true });

@@ -3,7 +3,7 @@
 // and by function). A diagnostic for where a ratio misses its goal; not part of `npm run bench`.
 
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startAzurite } from "../src/local/azurite.js";
@@ -11,18 +11,20 @@ import { namespace, ourStorage, serviceEnv, submit } from "./support/azure.js";
 import { summarize } from "./support/cpuprofile.js";
 import { keepAliveAgent, postJson, request } from "./support/http.js";
 import { runLoad } from "./support/load.js";
-import { BIN, FIXTURES, sleep, startProcess, stopAll, waitForHealth, waitUntil } from "./support/procs.js";
+import {
+  BIN,
+  cpuMs,
+  FIXTURES,
+  sleep,
+  startProcess,
+  stopAll,
+  waitForHealth,
+  waitUntil,
+} from "./support/procs.js";
 
 const [target = "worker", count = "2000", ...flags] = process.argv.slice(2);
 const n = Number(count);
 const dir = mkdtempSync(path.join(os.tmpdir(), "praisonai-prof-"));
-
-function cpuMs(pid: number): number {
-  // utime + stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second here).
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 const azurite = await startAzurite();
 try {

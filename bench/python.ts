@@ -71,7 +71,7 @@ export function startPythonApi(
     "python original api",
     peer.python,
     ["-m", "uvicorn", "app:api", "--host", "127.0.0.1", "--port", String(port)],
-    { cwd: APP_DIR, env },
+    { cwd: APP_DIR, env, quiet: true },
   );
 }
 

@@ -2,13 +2,14 @@
 // storage calls one job needs made from this process, the Python original's worker and BullMQ on Redis;
 // and pickup latency (enqueue -> processing) of a busy worker and of one that has backed off.
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import type { Storage } from "../src/storage/types.js";
 import { bullmqSystem, redisAvailable } from "./bullmq.js";
 import { type PythonPeer, pythonEnv, pythonSubmit, startPythonWorker } from "./python.js";
 import { namespace, ourStorage, type RawClients, rawClients, serviceEnv, submit } from "./support/azure.js";
-import { type E2ESystem, runE2E } from "./support/e2e.js";
+import { type E2EResult, type E2ESystem, runE2E } from "./support/e2e.js";
 import type { Sizes } from "./support/options.js";
-import { type Proc, sleep, startService, waitUntil } from "./support/procs.js";
+import { FIXTURES, type Proc, sleep, startProcess, startService, waitUntil } from "./support/procs.js";
 import type { Results } from "./support/results.js";
 import { median, percentile } from "./support/stats.js";
 
@@ -45,16 +46,20 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   else for (const name of BULLMQ_METRICS) results.unavailable(name, redis);
 
   for (const workers of WORKER_COUNTS) {
-    const rates = await runE2E(
+    const measured = await runE2E(
       systems.map((s) => s.system),
       workers,
       sizes,
       E2E_TIMEOUT_MS,
     );
     for (const [k, { key }] of systems.entries()) {
-      const r = rates[k] as number[];
-      results.set(`${key}_jobs_per_s_w${workers}`, median(r));
-      ctx.log(`  ${`${key} x${workers}`.padEnd(12)} ${r.map((v) => v.toFixed(1)).join(", ")} jobs/s`);
+      const { rates, cpuMsPerJob } = measured[k] as E2EResult;
+      results.set(`${key}_jobs_per_s_w${workers}`, median(rates));
+      results.set(`${key}_cpu_ms_per_job_w${workers}`, median(cpuMsPerJob));
+      ctx.log(
+        `  ${`${key} x${workers}`.padEnd(12)} ${rates.map((v) => v.toFixed(1)).join(", ")} jobs/s; ` +
+          `worker CPU ${cpuMsPerJob.map((v) => v.toFixed(1)).join(", ")} ms/job`,
+      );
     }
   }
   results.ratio("worker_e2e_ratio_w1", "worker_jobs_per_s_w1", "raw_jobs_per_s_w1");
@@ -92,86 +97,47 @@ function oursSystem(conn: string): E2ESystem {
       );
     },
     submit: (i) => submit(storage, { n: i, run }).then(() => {}),
+    pids: () => procs.map((p) => p.pid),
     stop: () => Promise.all(procs.map((p) => p.stop())).then(() => {}),
   };
 }
 
 /**
- * The ceiling: one job's storage calls made directly, in `workers` loops in this process — receive, read the
- * row, claim it (conditional replace), upload the file, commit (conditional replace), delete the message.
+ * The ceiling: one job's storage calls and nothing else, in worker processes of their own
+ * (`bench/fixtures/raw-worker.mjs`), fed by the same submissions as ours.
  */
 function rawSystem(conn: string): E2ESystem {
   const run = randomUUID();
   let storage: Storage;
-  let raw: RawClients;
-  let loops: Promise<void>[] = [];
-  let stopping = false;
-  const loop = async (onDone: (worker: number) => void, w: number) => {
-    while (!stopping) {
-      const [msg] = (await raw.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 60 }))
-        .receivedMessageItems;
-      if (!msg) {
-        await sleep(50); // idle while another system takes its turn: poll lightly
-        continue;
-      }
-      const { job_id: id } = JSON.parse(msg.messageText) as { job_id: string };
-      const {
-        etag,
-        timestamp: _t,
-        ...row
-      } = await raw.table.getEntity<Record<string, unknown>>("praison", id);
-      const claimed = await raw.table.updateEntity(
-        {
-          ...row,
-          partitionKey: "praison",
-          rowKey: id,
-          Status: "processing",
-          StartedUTC: new Date(),
-          Attempt: 1,
-          MessageId: msg.messageId,
-        },
-        "Replace",
-        { etag },
-      );
-      const blobName = `${id}/1/ok.txt`;
-      await raw.container.getBlockBlobClient(blobName).uploadData(Buffer.from("ok"), {
-        blobHTTPHeaders: {
-          blobContentType: "text/plain",
-          blobContentDisposition: 'attachment; filename="ok.txt"',
-        },
-      });
-      await raw.table.updateEntity(
-        {
-          ...row,
-          partitionKey: "praison",
-          rowKey: id,
-          Status: "done",
-          BlobName: blobName,
-          Filename: "ok.txt",
-          ContentType: "text/plain",
-          Size: 2,
-        },
-        "Replace",
-        { etag: claimed.etag },
-      );
-      await raw.queue.deleteMessage(msg.messageId, msg.popReceipt);
-      onDone(w);
-    }
-  };
+  let procs: Proc[] = [];
   return {
     label: "raw storage calls",
     async start(workers, onDone) {
       const ns = namespace();
       storage = await ourStorage(conn, ns);
-      raw = await rawClients(conn, ns);
-      stopping = false;
-      loops = Array.from({ length: workers }, (_, w) => loop(onDone, w));
+      const env = {
+        BENCH_CONN: conn,
+        BENCH_TABLE: ns.table,
+        BENCH_QUEUE: ns.queue,
+        BENCH_CONTAINER: ns.container,
+      };
+      procs = Array.from({ length: workers }, (_, w) =>
+        startProcess("raw worker", process.execPath, [path.join(FIXTURES, "raw-worker.mjs")], {
+          env,
+          onLine(line) {
+            if (line.startsWith("done ")) onDone(w);
+          },
+        }),
+      );
+      await waitUntil(
+        () => procs.every((p) => p.tail().includes("ready")),
+        30_000,
+        () => procs.map((p) => p.tail()).join("\n"),
+      );
     },
     submit: (i) => submit(storage, { n: i, run }).then(() => {}),
-    async stop() {
-      stopping = true;
-      await Promise.all(loops);
-    },
+    pids: () => procs.map((p) => p.pid),
+    stop: () => Promise.all(procs.map((p) => p.stop())).then(() => {}),
   };
 }
 
@@ -196,6 +162,7 @@ function pythonSystem(conn: string, peer: PythonPeer & { ok: true }): E2ESystem 
       );
     },
     submit: (i) => pythonSubmit(raw, { n: i, run }).then(() => {}),
+    pids: () => procs.map((p) => p.pid),
     stop: () => Promise.all(procs.map((p) => p.stop())).then(() => {}),
   };
 }

@@ -7,6 +7,7 @@ import { type QueueClient, QueueServiceClient } from "@azure/storage-queue";
 import { loadConfig } from "../../src/config/config.js";
 import { submitJob } from "../../src/jobs/submit.js";
 import { createAzureStorage, initStorage } from "../../src/storage/azure/index.js";
+import { QUEUE_TRY_TIMEOUT_MS, STORAGE_RETRY, TABLE_RETRY } from "../../src/storage/azure/retry.js";
 import type { JobRecord, Storage } from "../../src/storage/types.js";
 
 /** Table, queue and container names no other measurement uses. */
@@ -55,11 +56,21 @@ export interface RawClients {
   container: ContainerClient;
 }
 
-/** The SDK clients themselves, as a hand-written service would hold them (created once, reused). */
+/**
+ * The SDK clients themselves, as a hand-written service would hold them (created once, reused), with the
+ * same retry policies as our drivers, so a transient fault costs both sides of a ratio the same.
+ */
 export async function rawClients(conn: string, ns: Namespace): Promise<RawClients> {
-  const table = TableClient.fromConnectionString(conn, ns.table, { allowInsecureConnection: true });
-  const queue = QueueServiceClient.fromConnectionString(conn).getQueueClient(ns.queue);
-  const container = BlobServiceClient.fromConnectionString(conn).getContainerClient(ns.container);
+  const table = TableClient.fromConnectionString(conn, ns.table, {
+    allowInsecureConnection: true,
+    retryOptions: TABLE_RETRY,
+  });
+  const queue = QueueServiceClient.fromConnectionString(conn, {
+    retryOptions: { ...STORAGE_RETRY, tryTimeoutInMs: QUEUE_TRY_TIMEOUT_MS },
+  }).getQueueClient(ns.queue);
+  const container = BlobServiceClient.fromConnectionString(conn, {
+    retryOptions: STORAGE_RETRY,
+  }).getContainerClient(ns.container);
   await Promise.all([table.createTable(), queue.createIfNotExists(), container.createIfNotExists()]);
   return { table, queue, container };
 }

@@ -4,7 +4,7 @@
 // finished a job (no start-up or backoff stagger) until `segment` more are done. Turns alternate between
 // systems, so a noisy neighbour on the machine hits all of them alike.
 import type { Sizes } from "./options.js";
-import { sleep } from "./procs.js";
+import { cpuMs, sleep } from "./procs.js";
 
 /** A queue system under test: its workers, and how a job is submitted to it. */
 export interface E2ESystem {
@@ -12,7 +12,16 @@ export interface E2ESystem {
   /** Starts `workers` workers; `onDone(worker)` must be called once per finished job, with the worker's index. */
   start(workers: number, onDone: (worker: number) => void): Promise<void>;
   submit(i: number): Promise<void>;
+  /** The worker processes, whose CPU time is counted per job. */
+  pids(): number[];
   stop(): Promise<void>;
+}
+
+export interface E2EResult {
+  /** Jobs per second of each turn. */
+  rates: number[];
+  /** CPU time of the worker processes per job, each turn. */
+  cpuMsPerJob: number[];
 }
 
 const SUBMITTERS = 4;
@@ -22,15 +31,15 @@ interface Turn {
   workers: Set<number>;
 }
 
-/** Jobs per second of each turn, per system (in the order given). */
+/** Each system's results (in the order given). */
 export async function runE2E(
   systems: readonly E2ESystem[],
   workers: number,
   sizes: Sizes,
   timeoutMs: number,
-): Promise<number[][]> {
+): Promise<E2EResult[]> {
   const turns = systems.map((): Turn => ({ times: [], workers: new Set() }));
-  const rates = systems.map((): number[] => []);
+  const results = systems.map((): E2EResult => ({ rates: [], cpuMsPerJob: [] }));
   const started: E2ESystem[] = [];
   try {
     for (const [k, system] of systems.entries()) {
@@ -46,15 +55,20 @@ export async function runE2E(
       for (const [k, system] of systems.entries()) {
         const turn: Turn = { times: [], workers: new Set() };
         turns[k] = turn;
-        const rate = await oneTurn(system, turn, workers, sizes, timeoutMs, () => job++);
-        (rates[k] as number[]).push(rate);
+        const cpuBefore = sum(system.pids().map(cpuMs));
+        const { rate, jobs } = await oneTurn(system, turn, workers, sizes, timeoutMs, () => job++);
+        const result = results[k] as E2EResult;
+        result.rates.push(rate);
+        result.cpuMsPerJob.push((sum(system.pids().map(cpuMs)) - cpuBefore) / jobs);
       }
     }
   } finally {
     await Promise.all(started.map((s) => s.stop()));
   }
-  return rates;
+  return results;
 }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 async function oneTurn(
   system: E2ESystem,
@@ -63,7 +77,7 @@ async function oneTurn(
   sizes: Sizes,
   timeoutMs: number,
   nextJob: () => number,
-): Promise<number> {
+): Promise<{ rate: number; jobs: number }> {
   const deadline = performance.now() + timeoutMs;
   let submitted = 0;
   let failure: unknown;
@@ -100,5 +114,5 @@ async function oneTurn(
   }
   const start = turn.times[from as number] as number;
   const end = turn.times[(from as number) + sizes.e2eSegment] as number;
-  return (sizes.e2eSegment / (end - start)) * 1000;
+  return { rate: (sizes.e2eSegment / (end - start)) * 1000, jobs: submitted };
 }

@@ -3,45 +3,86 @@
 import { percentile } from "./stats.js";
 
 export interface LoadResult {
+  /** Operations completed inside the measuring window. */
   n: number;
   seconds: number;
-  /** Completed operations per second. */
+  /** Completed operations per second of the window. */
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** Loops whose call was still running 5 s after the window closed (stalled; the measurement moved on). */
+  stalled: number;
 }
 
 export interface LoadOptions {
   concurrency: number;
   /** Most operations to run. */
   total: number;
-  /** No operation starts after this many seconds (the ones running finish). */
+  /** The measuring window: no operation starts after it, and one finishing after it is not counted. */
   maxSeconds?: number;
 }
 
-/** Runs `op(0), op(1), ...` with `concurrency` loops; any failed operation fails the measurement. */
+/** How long operations still running after the window are awaited before the measurement moves on without them. */
+const LATE_GRACE_MS = 5000;
+
+/**
+ * Runs `op(0), op(1), ...` with `concurrency` loops; any failed operation fails the measurement.
+ * Throughput counts completions inside the window, so one stalled call (a busy machine can stall a
+ * request for seconds) costs one loop's share of the window instead of stretching the whole measurement.
+ */
 export async function runLoad(
   { concurrency, total, maxSeconds = Number.POSITIVE_INFINITY }: LoadOptions,
   op: (i: number) => Promise<void>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
+  const started = performance.now();
+  const stopAt = started + maxSeconds * 1000;
   let next = 0;
-  const stopAt = performance.now() + maxSeconds * 1000;
+  let stalled = 0;
+  let running = 0;
+  let lastEnd = started;
+  let abandoned = false;
   const loop = async () => {
     for (let i = next++; i < total && performance.now() < stopAt; i = next++) {
       const t = performance.now();
-      await op(i);
-      latencies.push(performance.now() - t);
+      running++;
+      try {
+        await op(i);
+      } catch (error) {
+        if (abandoned) return; // a stalled call that ended after the measurement moved on
+        throw error;
+      } finally {
+        running--;
+      }
+      const end = performance.now();
+      lastEnd = Math.max(lastEnd, end);
+      if (end <= stopAt) latencies.push(end - t);
     }
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, loop));
-  const seconds = (performance.now() - started) / 1000;
+  const loops = Promise.all(Array.from({ length: Math.min(concurrency, total) }, loop));
+  if (Number.isFinite(maxSeconds)) {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<"grace">((resolve) => {
+      timer = setTimeout(() => resolve("grace"), maxSeconds * 1000 + LATE_GRACE_MS);
+    });
+    const first = await Promise.race([loops, grace]);
+    clearTimeout(timer);
+    if (first === "grace") {
+      abandoned = true;
+      stalled = running;
+      loops.catch(() => {});
+    }
+  } else {
+    await loops;
+  }
+  // The window ends at the last completion, or at the time cap when something was still running then.
+  const seconds = (Math.min(stopAt, lastEnd) - started) / 1000;
   return {
     n: latencies.length,
     seconds,
     rps: latencies.length / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    stalled,
   };
 }

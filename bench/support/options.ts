@@ -23,8 +23,10 @@ export interface Sizes {
   /** PRAISONAI_SVC_POLL_MAX (s) of the after-idle pickup measurement; POLL_MIN is a 30th of it, as by default. */
   pickupIdlePollMaxS: number;
   startupRepeats: number;
-  /** Jobs through the API and workers for the memory figure (growth is scaled to 10,000). */
+  /** Jobs through the API and workers for the memory figure (growth is scaled to 10,000)... */
   memoryJobs: number;
+  /** ...unless this many seconds pass first (checked at each tenth of the jobs). */
+  memorySeconds: number;
   /** Window (ms) over which an idle worker's storage calls are counted. */
   idleWindowMs: number;
 }
@@ -45,6 +47,7 @@ export const SIZES: Record<Mode, Sizes> = {
     pickupIdlePollMaxS: 3,
     startupRepeats: 5,
     memoryJobs: 10_000,
+    memorySeconds: 240,
     idleWindowMs: 8000,
   },
   quick: {
@@ -60,8 +63,9 @@ export const SIZES: Record<Mode, Sizes> = {
     pickupBusyJobs: 10,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 1.5,
-    startupRepeats: 2,
+    startupRepeats: 3,
     memoryJobs: 600,
+    memorySeconds: 30,
     idleWindowMs: 3000,
   },
   tiny: {
@@ -79,6 +83,7 @@ export const SIZES: Record<Mode, Sizes> = {
     pickupIdlePollMaxS: 0.6,
     startupRepeats: 1,
     memoryJobs: 40,
+    memorySeconds: 30,
     idleWindowMs: 1500,
   },
 };

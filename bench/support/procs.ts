@@ -27,6 +27,11 @@ export interface SpawnOptions {
   cwd?: string;
   /** Called with each line of stdout and stderr; without it output is only kept as a short tail. */
   onLine?: (line: string) => void;
+  /**
+   * Send stdout to /dev/null (stderr is still read): for processes whose logs are not needed, so this
+   * process does not spend its CPU reading a server's request logs while it generates the load.
+   */
+  quiet?: boolean;
 }
 
 const running = new Set<Proc>();
@@ -35,7 +40,7 @@ export function startProcess(name: string, command: string, args: string[], opts
   const child = spawn(command, args, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", opts.quiet ? "ignore" : "pipe", "pipe"],
   });
   let tail = "";
   const onLine = (line: string) => {
@@ -76,13 +81,14 @@ export async function stopAll(): Promise<void> {
 export function startService(
   role: "api" | "worker",
   env: Record<string, string>,
-  opts: { port?: number; onLine?: (line: string) => void; name?: string } = {},
+  opts: { port?: number; onLine?: (line: string) => void; name?: string; quiet?: boolean } = {},
 ): Proc {
   const args = [BIN, role, path.join(FIXTURES, "noop-handlers.ts")];
   if (opts.port !== undefined) args.push("--port", String(opts.port));
   return startProcess(opts.name ?? `praisonai-svc ${role}`, process.execPath, args, {
     env: { HOST: "127.0.0.1", ...env },
     onLine: opts.onLine,
+    quiet: opts.quiet,
   });
 }
 
@@ -96,6 +102,21 @@ export function rssMb(pid: number): number {
     return Number.NaN;
   }
 }
+
+/** CPU time (user + system) a process has used so far, in ms; NaN when it is gone. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces); utime and stime are the 14th and 15th fields.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on Linux x86-64 and arm64. */
+const CLOCK_TICKS_PER_S = 100;
 
 /** Polls GET {url}/health until it answers 200; returns the time of that answer (performance.now()). */
 export async function waitForHealth(url: string, proc: Proc, timeoutMs = 30_000): Promise<number> {

@@ -1,4 +1,4 @@
-// Small statistics for benchmark samples: medians over repeats, latency percentiles, growth slopes.
+// Small statistics for benchmark samples: medians over repeats, latency percentiles, rounding.
 
 /** The middle value (the mean of the two middle values for an even count); NaN when empty. */
 export function median(values: readonly number[]): number {
@@ -16,21 +16,6 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
-}
-
-/** Least-squares slope of y over x (units of y per unit of x); 0 with fewer than two points. */
-export function slope(points: readonly { x: number; y: number }[]): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const p of points) {
-    num += (p.x - mx) * (p.y - my);
-    den += (p.x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
 }
 
 /** Rounds for the report: 3 significant digits, so noise does not pose as precision. */
