@@ -30,12 +30,25 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
     frameworkErrors: (error, _request, reply) =>
       sendProblem(setSecurityHeaders(reply), toProblem(error, config.maxPayloadBytes)),
     genReqId: () => randomUUID(),
+    // One log line per request (written in onResponse below) instead of Fastify's two: halves the log cost.
+    disableRequestLogging: true,
     // Route schemas document the API (OpenAPI); payloads are validated by the handler's zod schema instead.
     ajv: { customOptions: { strict: false } },
   });
   api.setValidatorCompiler(() => () => true);
   api.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
+  api.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+  });
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
