@@ -172,6 +172,9 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
   }
   results.ratio("api_post_ratio", "api_post_rps_c16", "raw_post_rps_c16");
   results.ratio("api_get_ratio", "api_get_rps_c16", "raw_get_rps_c16");
+  // At concurrency 1 the ratio is one of latencies: what the HTTP hop and the service add to each request.
+  results.ratio("api_post_ratio_c1", "api_post_rps_c1", "raw_post_rps_c1");
+  results.ratio("api_get_ratio_c1", "api_get_rps_c1", "raw_get_rps_c1");
   if (ctx.python.ok) {
     results.ratio("python_original_post_ratio", "api_post_rps_c16", "python_post_rps_c16");
   } else {

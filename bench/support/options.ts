@@ -33,7 +33,7 @@ export interface Sizes {
 
 export const SIZES: Record<Mode, Sizes> = {
   full: {
-    rounds: 6,
+    rounds: 5,
     loadSeconds: 1.5,
     loadMax: 20_000,
     warmup: 200,
@@ -47,7 +47,7 @@ export const SIZES: Record<Mode, Sizes> = {
     pickupIdlePollMaxS: 3,
     startupRepeats: 5,
     memoryJobs: 10_000,
-    memorySeconds: 240,
+    memorySeconds: 300,
     idleWindowMs: 8000,
   },
   quick: {

@@ -65,6 +65,8 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
         what: "GET /jobs/{id} (done job) throughput ÷ raw (getEntity + SAS), concurrency 16",
         goal: { op: ">=", value: 0.8 },
       },
+      { name: "api_post_ratio_c1", what: "the same at concurrency 1 (latency-bound)" },
+      { name: "api_get_ratio_c1", what: "the same at concurrency 1 (latency-bound)" },
       {
         name: "api_rate_limited_post_rps_c1",
         what: "service POST req/s, concurrency 1, with the submission rate limit on (Table Storage counter)",
