@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick | --tiny] [--out file.json] [--doc file.md] [--only api,worker,...]`:
 // every measurement against one in-memory Azurite started here, each next to its baseline from the same run.
-// Writes bench/results/latest.json and the tables of docs/performance.md (tiny runs write only where told).
+// Writes bench/results/latest.json and the tables of docs/performance.md (tiny and --only runs: only where told).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -36,9 +36,10 @@ function options(argv: string[]): RunOptions & { only: Set<Phase> } {
   const only = new Set((values.only?.split(",") ?? PHASES) as Phase[]);
   for (const p of only)
     if (!PHASES.includes(p)) throw new Error(`--only: unknown phase ${p} (${PHASES.join(", ")})`);
-  // A tiny run checks that the suite works; it must not overwrite the real figures unless told where to write.
-  const defaultOut = mode === "tiny" ? "" : path.join(ROOT, "bench", "results", "latest.json");
-  const defaultDoc = mode === "tiny" ? "" : path.join(ROOT, "docs", "performance.md");
+  // A tiny or a partial (--only) run must not overwrite the real figures unless told where to write.
+  const complete = mode !== "tiny" && values.only === undefined;
+  const defaultOut = complete ? path.join(ROOT, "bench", "results", "latest.json") : "";
+  const defaultDoc = complete ? path.join(ROOT, "docs", "performance.md") : "";
   return {
     mode,
     sizes: SIZES[mode],
