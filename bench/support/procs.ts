@@ -35,8 +35,11 @@ export interface SpawnOptions {
 }
 
 const running = new Set<Proc>();
+/** Set once the run is being torn down: a measurement still going must not start new processes then. */
+let closing = false;
 
 export function startProcess(name: string, command: string, args: string[], opts: SpawnOptions = {}): Proc {
+  if (closing) throw new Error(`not starting ${name}: the benchmark is stopping`);
   const child = spawn(command, args, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
@@ -74,6 +77,7 @@ export function startProcess(name: string, command: string, args: string[], opts
 
 /** Stops every process still running (in parallel; each by its own pid). */
 export async function stopAll(): Promise<void> {
+  closing = true;
   await Promise.all([...running].map((p) => p.stop(3000)));
 }
 
