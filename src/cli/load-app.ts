@@ -23,9 +23,20 @@ export function resolveHandlerFile(file: string | undefined, cwd = process.cwd()
   );
 }
 
+let tsxRegistered = false;
+
+/** Lets the handlers file (and whatever it imports) be TypeScript, with no build step. */
+async function registerTsx(): Promise<void> {
+  if (tsxRegistered) return;
+  const { register } = await import("tsx/esm/api");
+  register();
+  tsxRegistered = true;
+}
+
 export async function loadApp(file: string): Promise<ServiceApp> {
   let mod: Record<string, unknown>;
   try {
+    await registerTsx();
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error & { code?: string };
