@@ -3,7 +3,6 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { ServiceApp } from "../app/service-app.js";
 import { hasConnections, loadConfig, type ServiceConfig } from "../config/config.js";
-import { createAzureStorage, initStorage } from "../storage/azure/index.js";
 import type { Storage } from "../storage/types.js";
 import { CliError } from "./errors.js";
 import { loadApp, resolveHandlerFile } from "./load-app.js";
@@ -39,6 +38,8 @@ export async function connectStorage(config: ServiceConfig): Promise<Storage> {
       "No storage connection: set AZURE_STORAGE_CONNECTION_STRING, or use `praisonai-svc run`, which starts local storage.",
     );
   }
+  // Loaded on demand: the Azure SDKs are most of the CLI's start-up time.
+  const { createAzureStorage, initStorage } = await import("../storage/azure/index.js");
   const storage = createAzureStorage(config);
   try {
     await initStorage(storage);

@@ -6,7 +6,7 @@
 // when the row is created, so later hits read one row). Clean-up: each replica deletes, once a minute,
 // the partitions of windows older than the previous one (a range query on PartitionKey), so the table
 // holds at most ~2 minutes of clients whatever the traffic.
-import { odata, TableClient, type TransactionAction } from "@azure/data-tables";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { isStatus } from "../storage/azure/errors.js";
 import type { RateCounter } from "./rate-counter.js";
 import { decide, type RateDecision, WINDOW_MS, windowStartOf } from "./rate-window.js";
@@ -47,14 +47,20 @@ const rowKeyOf = (key: string) =>
 export function createTableRateCounter(opts: TableRateCounterOptions): TableRateCounter {
   // Own client, not the jobs table's: a counter sits on every submission's path, so it retries once
   // (not the jobs table's three times) and a storage outage costs a request ~0.1 s, not seconds.
-  const client = TableClient.fromConnectionString(opts.connectionString, opts.tableName, {
-    allowInsecureConnection: /http:\/\/|UseDevelopmentStorage/.test(opts.connectionString), // Azurite
-    retryOptions: { maxRetries: 1, retryDelayInMs: 100 },
-  });
+  // The SDK is imported on first use, off the API's start-up path (it is the largest module the CLI loads).
+  let client!: TableClient;
+  let sdk!: typeof import("@azure/data-tables");
   const timeoutMs = opts.timeoutMs ?? 2000;
   let ready: Promise<void> | undefined;
   const ensureTable = () => {
-    ready ??= client.createTable({ abortSignal: AbortSignal.timeout(timeoutMs) }).catch((error: unknown) => {
+    ready ??= (async () => {
+      sdk ??= await import("@azure/data-tables");
+      client ??= sdk.TableClient.fromConnectionString(opts.connectionString, opts.tableName, {
+        allowInsecureConnection: /http:\/\/|UseDevelopmentStorage/.test(opts.connectionString), // Azurite
+        retryOptions: { maxRetries: 1, retryDelayInMs: 100 },
+      });
+      await client.createTable({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    })().catch((error: unknown) => {
       ready = undefined; // try again on the next hit
       throw error;
     });
@@ -146,7 +152,7 @@ export function createTableRateCounter(opts: TableRateCounterOptions): TableRate
     let found = 0;
     const rows = client.listEntities({
       queryOptions: {
-        filter: odata`PartitionKey ge 'w' and PartitionKey lt ${cutoff}`,
+        filter: sdk.odata`PartitionKey ge 'w' and PartitionKey lt ${cutoff}`,
         select: ["PartitionKey", "RowKey"],
       },
     });

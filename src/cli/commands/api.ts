@@ -1,5 +1,6 @@
 // `praisonai-svc api [file]`: the HTTP API alone (the deployment's api container).
 import type { Command } from "commander";
+import { deferredStorage } from "../../storage/deferred.js";
 import { onShutdownSignal, startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 
@@ -11,11 +12,16 @@ export function apiCommand(program: Command): void {
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       const setup = await setupService({ file, port: opts.port, role: "api" });
-      const storage = await connectStorage(setup.config);
-      const { api, url } = await startApi({ ...setup, storage });
-      setup.log.info({ url }, `${setup.app.name} API listening`);
+      // Listen first: /health answers while storage connects; job routes wait for it.
+      const connecting = connectStorage(setup.config);
+      const { api, url } = await startApi({ ...setup, storage: deferredStorage(connecting) });
       onShutdownSignal(async () => {
         await api.close();
       });
+      await connecting.catch(async (error: unknown) => {
+        await api.close();
+        throw error;
+      });
+      setup.log.info({ url }, `${setup.app.name} API listening`);
     });
 }
