@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
-import { ROOT, runCli, startApiProcess, waitForHealth, waitForJob } from "./support/cli.js";
+import { type CliProcess, ROOT, runCli, startApiProcess, waitForHealth, waitForJob } from "./support/cli.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const COUNTING = path.join(ROOT, "test/fixtures/cli/counting.ts");
@@ -48,6 +48,14 @@ function noStorageEnv(): Record<string, string> {
   return env;
 }
 
+/** `praisonai-svc run` in a project folder with no storage configured, once it says it is ready. */
+async function startRun(dir: string): Promise<{ proc: CliProcess; port: number }> {
+  const port = await freePort();
+  const proc = runCli(["run", "--port", String(port)], { cwd: dir, env: noStorageEnv() });
+  await proc.waitForOutput(/Stop with Ctrl-C/);
+  return { proc, port };
+}
+
 async function postJob(url: string, payload: unknown): Promise<string> {
   const res = await fetch(`${url}/jobs`, {
     method: "POST",
@@ -61,12 +69,7 @@ async function postJob(url: string, payload: unknown): Promise<string> {
 describe("praisonai-svc run", () => {
   it("starts local storage itself, runs a job, says where everything is, and stops it all on Ctrl-C", async () => {
     const dir = tempProject();
-    const port = await freePort();
-    const proc = runCli(["run", "--port", String(port)], {
-      cwd: dir,
-      env: { ...noStorageEnv(), HOST: "127.0.0.1" },
-    });
-    await proc.waitForOutput(/Stop with Ctrl-C/);
+    const { proc, port } = await startRun(dir);
     const out = proc.output();
     const url = `http://127.0.0.1:${port}`;
     expect(out).toContain(`API:      ${url}`);
@@ -90,12 +93,7 @@ describe("praisonai-svc run", () => {
 
   it("keeps the API responsive while a CPU-heavy job runs", async () => {
     const dir = tempProject();
-    const port = await freePort();
-    const proc = runCli(["run", "--port", String(port)], {
-      cwd: dir,
-      env: { ...noStorageEnv(), HOST: "127.0.0.1" },
-    });
-    await proc.waitForOutput(/Stop with Ctrl-C/);
+    const { proc, port } = await startRun(dir);
     const url = `http://127.0.0.1:${port}`;
     const id = await postJob(url, { spin_ms: 4000 });
     // Wait until the worker is inside the busy loop, then time the API.
@@ -115,6 +113,8 @@ describe("praisonai-svc run", () => {
       "processing",
     );
     expect((await waitForJob(url, id)).status).toBe("done");
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
   });
 });
 
@@ -149,12 +149,7 @@ describe("handlers files", () => {
     const dir = tempProject();
     rmSync(path.join(dir, "handlers.ts"));
     copyFileSync(path.join(ROOT, "test/fixtures/cli/plain.js"), path.join(dir, "handlers.js"));
-    const port = await freePort();
-    const proc = runCli(["run", "--port", String(port)], {
-      cwd: dir,
-      env: { ...noStorageEnv(), HOST: "127.0.0.1" },
-    });
-    await proc.waitForOutput(/Stop with Ctrl-C/);
+    const { proc, port } = await startRun(dir);
     const url = `http://127.0.0.1:${port}`;
     const done = await waitForJob(url, await postJob(url, { js: true }));
     expect(done).toMatchObject({ status: "done", filename: "p.json" });
