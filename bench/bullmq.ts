@@ -1,10 +1,9 @@
 // BullMQ on the local Redis: the reference for what a Redis-backed queue does with the same no-op jobs.
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { Queue } from "bullmq";
 import { Redis as IORedis } from "ioredis";
 import type { E2ESystem } from "./support/e2e.js";
-import { FIXTURES, type Proc, startProcess, waitUntil } from "./support/procs.js";
+import { type Proc, startFixtureWorkers } from "./support/procs.js";
 
 const REDIS = { host: "127.0.0.1", port: 6379 };
 
@@ -38,18 +37,12 @@ export function bullmqSystem(): E2ESystem {
       const name = `bench-${randomBytes(4).toString("hex")}`;
       connection = new IORedis({ ...REDIS, maxRetriesPerRequest: null });
       queue = new Queue(name, { connection });
-      procs = Array.from({ length: workers }, (_, w) =>
-        startProcess("bullmq worker", process.execPath, [path.join(FIXTURES, "bullmq-worker.mjs")], {
-          env: { BENCH_QUEUE: name },
-          onLine(line) {
-            if (line.startsWith("done ")) onDone(w);
-          },
-        }),
-      );
-      await waitUntil(
-        () => procs.every((p) => p.tail().includes("ready")),
-        30_000,
-        () => procs.map((p) => p.tail()).join("\n"),
+      procs = await startFixtureWorkers(
+        "bullmq worker",
+        "bullmq-worker.mjs",
+        workers,
+        { BENCH_QUEUE: name },
+        onDone,
       );
     },
     async submit(i) {

@@ -2,14 +2,13 @@
 // storage calls one job needs made from this process, the Python original's worker and BullMQ on Redis;
 // and pickup latency (enqueue -> processing) of a busy worker and of one that has backed off.
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import type { Storage } from "../src/storage/types.js";
 import { bullmqSystem, redisAvailable } from "./bullmq.js";
 import { type PythonPeer, pythonEnv, pythonSubmit, startPythonWorker } from "./python.js";
 import { namespace, ourStorage, type RawClients, rawClients, serviceEnv, submit } from "./support/azure.js";
 import { type E2EResult, type E2ESystem, runE2E } from "./support/e2e.js";
 import type { Sizes } from "./support/options.js";
-import { FIXTURES, type Proc, sleep, startProcess, startService, waitUntil } from "./support/procs.js";
+import { type Proc, sleep, startFixtureWorkers, startService, waitUntil } from "./support/procs.js";
 import type { Results } from "./support/results.js";
 import { median, percentile } from "./support/stats.js";
 
@@ -121,19 +120,7 @@ function rawSystem(conn: string): E2ESystem {
         BENCH_QUEUE: ns.queue,
         BENCH_CONTAINER: ns.container,
       };
-      procs = Array.from({ length: workers }, (_, w) =>
-        startProcess("raw worker", process.execPath, [path.join(FIXTURES, "raw-worker.mjs")], {
-          env,
-          onLine(line) {
-            if (line.startsWith("done ")) onDone(w);
-          },
-        }),
-      );
-      await waitUntil(
-        () => procs.every((p) => p.tail().includes("ready")),
-        30_000,
-        () => procs.map((p) => p.tail()).join("\n"),
-      );
+      procs = await startFixtureWorkers("raw worker", "raw-worker.mjs", workers, env, onDone);
     },
     submit: (i) => submit(storage, { n: i, run }).then(() => {}),
     pids: () => procs.map((p) => p.pid),

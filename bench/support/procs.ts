@@ -150,3 +150,30 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, what: ()
     await sleep(20);
   }
 }
+
+/**
+ * Starts `count` copies of a fixture worker script that print "ready" once connected and "done …" per
+ * job; `onDone(w)` is called with the index of the worker that finished one. Resolves when all are ready.
+ */
+export async function startFixtureWorkers(
+  name: string,
+  script: string,
+  count: number,
+  env: Record<string, string>,
+  onDone: (worker: number) => void,
+): Promise<Proc[]> {
+  const procs = Array.from({ length: count }, (_, w) =>
+    startProcess(name, process.execPath, [path.join(FIXTURES, script)], {
+      env,
+      onLine(line) {
+        if (line.startsWith("done ")) onDone(w);
+      },
+    }),
+  );
+  await waitUntil(
+    () => procs.every((p) => p.tail().includes("ready")),
+    30_000,
+    () => procs.map((p) => p.tail()).join("\n"),
+  );
+  return procs;
+}

@@ -130,7 +130,7 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
       {
         name: "startup_lazy_tsx_ms",
-        what: "diagnostic: the same, tsx registered after the CLI's own modules loaded (the proposed fix; ms)",
+        what: "diagnostic: the same through a launcher that registers tsx late (what the CLI itself now does; ms)",
       },
     ],
   },
