@@ -7,6 +7,7 @@
 // the partitions of windows older than the previous one (a range query on PartitionKey), so the table
 // holds at most ~2 minutes of clients whatever the traffic.
 import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { allowsInsecureTables } from "../storage/azure/connection.js";
 import { isStatus } from "../storage/azure/errors.js";
 import type { RateCounter } from "./rate-counter.js";
 import { decide, type RateDecision, WINDOW_MS, windowStartOf } from "./rate-window.js";
@@ -56,7 +57,7 @@ export function createTableRateCounter(opts: TableRateCounterOptions): TableRate
     ready ??= (async () => {
       sdk ??= await import("@azure/data-tables");
       client ??= sdk.TableClient.fromConnectionString(opts.connectionString, opts.tableName, {
-        allowInsecureConnection: /http:\/\/|UseDevelopmentStorage/.test(opts.connectionString), // Azurite
+        allowInsecureConnection: allowsInsecureTables(opts.connectionString),
         retryOptions: { maxRetries: 1, retryDelayInMs: 100 },
       });
       await client.createTable({ abortSignal: AbortSignal.timeout(timeoutMs) });

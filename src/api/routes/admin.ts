@@ -3,9 +3,9 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceConfig } from "../../config/config.js";
 import { POISON_PAGE, parsePoisonRecord, requeuePoisoned } from "../../jobs/poison.js";
 import type { Storage } from "../../storage/types.js";
+import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
 import { problem } from "../problem.js";
-import { JOB_ID } from "./jobs.js";
 
 export async function adminRoutes(
   api: FastifyInstance,
@@ -30,7 +30,7 @@ export async function adminRoutes(
       const jobs = await Promise.all(
         records.map(async ({ message_id, record, raw }) => {
           if (!record) return { message_id, job_id: null, raw: raw.slice(0, 1000) };
-          const job = JOB_ID.test(record.job_id) ? await storage.jobs.get(record.job_id) : undefined;
+          const job = await readJob(storage.jobs, record.job_id);
           return { message_id, ...record, job: job ? jobView(job) : null };
         }),
       );
@@ -62,8 +62,8 @@ export async function adminRoutes(
     },
     async (request, reply) => {
       const { id } = request.params;
-      const job = JOB_ID.test(id) ? await storage.jobs.get(id) : undefined;
-      if (!job) throw problem(404, `No job with id ${JSON.stringify(id.slice(0, 64))}.`);
+      const job = await readJob(storage.jobs, id);
+      if (!job) throw unknownJob(id);
       if (job.status !== "error")
         throw problem(409, `Job ${id} is ${job.status}; only failed jobs can be requeued.`);
       const queued = await requeuePoisoned(storage, job);

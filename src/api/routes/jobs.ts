@@ -6,12 +6,12 @@ import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
 import { YAML_TYPES } from "../body.js";
+import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
 import { problem } from "../problem.js";
 import { validatePayload } from "../validate.js";
 
-export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IDEMPOTENCY_KEY_MAX = 255;
 
 export interface JobsRouteDeps {
@@ -37,9 +37,8 @@ export async function jobsRoutes(
   /** Reads a job the caller may see; anything else is 404, so ids of other owners are not confirmed. */
   async function findJob(request: FastifyRequest<{ Params: { id: string } }>): Promise<JobRecord> {
     const { id } = request.params;
-    const job = JOB_ID.test(id) ? await storage.jobs.get(id) : undefined;
-    if (!job || job.owner !== ownerOf(request))
-      throw problem(404, `No job with id ${JSON.stringify(id.slice(0, 64))}.`);
+    const job = await readJob(storage.jobs, id);
+    if (!job || job.owner !== ownerOf(request)) throw unknownJob(id);
     return job;
   }
 

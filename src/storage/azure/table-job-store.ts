@@ -8,6 +8,7 @@ import {
 } from "@azure/data-tables";
 import { AlreadyExistsError, ConcurrencyError } from "../../errors.js";
 import { type JobRecord, type JobStatus, type JobStore, KeyTakenError } from "../types.js";
+import { allowsInsecureTables } from "./connection.js";
 import { isStatus } from "./errors.js";
 import { TABLE_RETRY } from "./retry.js";
 
@@ -46,11 +47,9 @@ export interface TableJobStoreOptions {
   tableName: string;
 }
 
-export function tableClientFor(connectionString: string, tableName: string): TableClient {
-  // Azurite's http endpoints need allowInsecureConnection; Azure's https endpoints ignore it.
+function tableClientFor(connectionString: string, tableName: string): TableClient {
   return TableClient.fromConnectionString(connectionString, tableName, {
-    allowInsecureConnection:
-      connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
+    allowInsecureConnection: allowsInsecureTables(connectionString),
     retryOptions: TABLE_RETRY,
   });
 }
