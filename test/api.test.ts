@@ -1,4 +1,5 @@
 // The HTTP contract of DESIGN.md: statuses, problem+json bodies, the job object, downloads, OpenAPI.
+import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ServiceApp } from "../src/app/service-app.js";
@@ -25,6 +26,14 @@ function sizedApp(): ServiceApp {
 
 /** A JSON body of exactly `bytes` bytes: {"blob":"aaa…"}. */
 const bodyOfSize = (bytes: number) => `{"blob":"${"a".repeat(bytes - 11)}"}`;
+
+/** POST /jobs with a raw body of the given media type. */
+const postRaw = (api: FastifyInstance, contentType: string, payload: string) =>
+  api.inject({ method: "POST", url: "/jobs", headers: { "content-type": contentType }, payload });
+
+/** GET /jobs/{id}/download asking for the link as JSON. */
+const downloadLink = (api: FastifyInstance, id: string) =>
+  api.inject({ method: "GET", url: `/jobs/${id}/download`, headers: { accept: "application/json" } });
 
 function expectProblem(
   res: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
@@ -53,12 +62,7 @@ describe("POST /jobs", () => {
     "accepts YAML sent as %s",
     async (type) => {
       const { api } = await testService(echoApp());
-      const res = await api.inject({
-        method: "POST",
-        url: "/jobs",
-        headers: { "content-type": type },
-        payload: `title: From YAML ${type}\nitems:\n  - n: 1\n`,
-      });
+      const res = await postRaw(api, type, `title: From YAML ${type}\nitems:\n  - n: 1\n`);
       expect(res.statusCode).toBe(202);
     },
   );
@@ -66,12 +70,7 @@ describe("POST /jobs", () => {
   it("runs YAML and JSON jobs to done and serves the exact bytes, content type and filename", async () => {
     const svc = await testService(echoApp());
     svc.startWorker();
-    const yaml = await svc.api.inject({
-      method: "POST",
-      url: "/jobs",
-      headers: { "content-type": "application/yaml" },
-      payload: "title: Slides\nitems:\n  - n: 2\n",
-    });
+    const yaml = await postRaw(svc.api, "application/yaml", "title: Slides\nitems:\n  - n: 2\n");
     const json = await svc.api.inject({ method: "POST", url: "/jobs", payload: { title: "Doc" } });
     for (const [res, expected] of [
       [yaml, { title: "Slides", items: [{ n: 2 }] }],
@@ -83,11 +82,7 @@ describe("POST /jobs", () => {
         filename: "echo result.json",
         content_type: "application/json",
       });
-      const link = await svc.api.inject({
-        method: "GET",
-        url: `/jobs/${res.json().job_id}/download`,
-        headers: { accept: "application/json" },
-      });
+      const link = await downloadLink(svc.api, res.json().job_id);
       expect(link.statusCode).toBe(200);
       const { download_url, expires_at } = link.json();
       expect(Date.parse(expires_at) - Date.now()).toBeGreaterThan(3_500_000);
@@ -113,23 +108,13 @@ describe("POST /jobs", () => {
 
   it("returns 400 problem+json for malformed JSON", async () => {
     const { api } = await testService(echoApp());
-    const res = await api.inject({
-      method: "POST",
-      url: "/jobs",
-      headers: { "content-type": "application/json" },
-      payload: '{"title": ',
-    });
+    const res = await postRaw(api, "application/json", '{"title": ');
     expectProblem(res, 400);
   });
 
   it("returns 400 problem+json for malformed YAML, saying what is wrong", async () => {
     const { api } = await testService(echoApp());
-    const res = await api.inject({
-      method: "POST",
-      url: "/jobs",
-      headers: { "content-type": "application/yaml" },
-      payload: "title: [unclosed\n  - x: {",
-    });
+    const res = await postRaw(api, "application/yaml", "title: [unclosed\n  - x: {");
     expect(expectProblem(res, 400).detail).toMatch(/YAML/);
   });
 
@@ -148,12 +133,7 @@ describe("POST /jobs", () => {
 
   it("returns 422 for a payload that is not an object when the handler has no schema", async () => {
     const { api } = await testService(sizedApp());
-    const res = await api.inject({
-      method: "POST",
-      url: "/jobs",
-      headers: { "content-type": "application/json" },
-      payload: "[1,2]",
-    });
+    const res = await postRaw(api, "application/json", "[1,2]");
     expectProblem(res, 422);
   });
 
@@ -168,32 +148,14 @@ describe("POST /jobs", () => {
   it("processes a payload of exactly 1 MB and refuses 1 MB + 1 byte with 413", async () => {
     const svc = await testService(sizedApp());
     svc.startWorker();
-    const ok = await svc.api.inject({
-      method: "POST",
-      url: "/jobs",
-      headers: { "content-type": "application/json" },
-      payload: bodyOfSize(MB),
-    });
+    const ok = await postRaw(svc.api, "application/json", bodyOfSize(MB));
     expect(ok.statusCode).toBe(202);
     const done = await settle(svc.api, ok.json().job_id);
     expect(done.status).toBe("done");
-    const file = await fetch(
-      (
-        await svc.api.inject({
-          method: "GET",
-          url: `/jobs/${ok.json().job_id}/download`,
-          headers: { accept: "application/json" },
-        })
-      ).json().download_url,
-    );
+    const file = await fetch((await downloadLink(svc.api, ok.json().job_id)).json().download_url);
     expect(await file.text()).toBe(String(MB - 11));
 
-    const tooBig = await svc.api.inject({
-      method: "POST",
-      url: "/jobs",
-      headers: { "content-type": "application/json" },
-      payload: bodyOfSize(MB + 1),
-    });
+    const tooBig = await postRaw(svc.api, "application/json", bodyOfSize(MB + 1));
     expect(expectProblem(tooBig, 413).detail).toContain("1048576");
   });
 
