@@ -1,9 +1,12 @@
 // The HTTP contract of DESIGN.md: statuses, problem+json bodies, the job object, downloads, OpenAPI.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ServiceApp } from "../src/app/service-app.js";
 import { settle, testService } from "./support/api.js";
+import { ROOT } from "./support/cli.js";
 
 const MB = 1024 * 1024;
 
@@ -213,10 +216,16 @@ describe("GET /jobs/{id}", () => {
 });
 
 describe("service routes", () => {
-  it("answers /health with the service name and version", async () => {
+  it("answers /health with the service name and version, and the praisonai-svc version serving it", async () => {
     const { api } = await testService(echoApp());
     const res = await api.inject({ method: "GET", url: "/health" });
-    expect(res.json()).toEqual({ status: "ok", service: "Echo", version: "1.2.3" });
+    const own = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(res.json()).toEqual({
+      status: "ok",
+      service: "Echo",
+      version: "1.2.3",
+      praisonai_svc: own.version,
+    });
   });
 
   it("publishes an OpenAPI document with the handler's schema and serves the docs", async () => {

@@ -37,13 +37,14 @@ export async function installOpenApi(
   api: FastifyInstance,
   app: ServiceApp,
   config: ServiceConfig,
+  version: string,
 ): Promise<void> {
   await api.register(swagger, {
     openapi: {
       openapi: "3.1.0",
       info: {
         title: app.name,
-        version: app.version,
+        version,
         description: app.options.description ?? `${app.name}: submit a job, poll it, download its file.`,
       },
       ...securityOf(config),

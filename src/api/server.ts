@@ -19,9 +19,13 @@ export interface ApiOptions {
   config: ServiceConfig;
   /** The process logger; omitted: no request logs (tests, benchmarks). */
   log?: FastifyBaseLogger;
+  /** The service's version, shown by /health and the docs. @default app.version */
+  version?: string;
 }
 
-export async function buildApi({ app, storage, config, log }: ApiOptions): Promise<FastifyInstance> {
+export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
+  const { app, storage, config, log } = opts;
+  const version = opts.version ?? app.version;
   const api = Fastify({
     ...(log ? { loggerInstance: log } : { logger: false }),
     bodyLimit: config.maxPayloadBytes,
@@ -53,8 +57,8 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
   installBodyParsers(api);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
   installSecurity(api, { config });
-  await installOpenApi(api, app, config);
-  await api.register(healthRoutes, { app });
+  await installOpenApi(api, app, config, version);
+  await api.register(healthRoutes, { app, version });
   await api.register(jobsRoutes, { app, storage, config });
   await api.register(adminRoutes, { storage, config });
   return api;

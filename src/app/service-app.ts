@@ -3,7 +3,7 @@ import type { ZodType } from "zod";
 import type { JobDefinition, JobHandler } from "./handler.js";
 
 export interface ServiceAppOptions {
-  /** Shown by /health and in the OpenAPI document. @default "0.0.0" */
+  /** Shown by /health and in the OpenAPI document. @default the `version` in the project's package.json, else "0.0.0" */
   version?: string;
   /** One-paragraph description for the OpenAPI document. */
   description?: string;

@@ -1,5 +1,5 @@
 // Finds and imports the service's handlers file (TypeScript through tsx, or JavaScript) and checks what it exports.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ServiceApp } from "../app/service-app.js";
@@ -58,4 +58,25 @@ export async function loadApp(file: string): Promise<ServiceApp> {
     throw new CliError((error as Error).message);
   }
   return app;
+}
+
+/**
+ * The service's version: the ServiceApp's own, else the `version` of the nearest package.json above the
+ * handlers file (the project's), so that one number is kept in one place.
+ */
+export function serviceVersion(app: ServiceApp, file: string): string {
+  if (app.options.version !== undefined) return app.version;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version?: unknown };
+        if (typeof version === "string" && version !== "") return version;
+      } catch {
+        // an unreadable package.json is not ours to report here: the version stays the default
+      }
+      return app.version;
+    }
+    if (path.dirname(dir) === dir) return app.version;
+  }
 }

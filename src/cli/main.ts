@@ -1,7 +1,7 @@
 // The CLI entry point: registers one command per file; only this file prints errors and sets the exit code.
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { PraisonError } from "../errors.js";
+import { ownVersion } from "../own-package.js";
 import { apiCommand } from "./commands/api.js";
 import { deployCommand } from "./commands/deploy.js";
 import { drainCommand } from "./commands/drain.js";
@@ -10,14 +10,10 @@ import { newCommand } from "./commands/new.js";
 import { runCommand } from "./commands/run.js";
 import { workerCommand } from "./commands/worker.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
-
 export function buildProgram(): Command {
   const program = new Command("praisonai-svc")
     .description("Turn one handlers file into a job service on Azure Storage (Queue, Table, Blob)")
-    .version(pkg.version)
+    .version(ownVersion())
     .showHelpAfterError()
     .exitOverride();
   for (const register of [

@@ -13,6 +13,8 @@ export interface RoleDeps {
   config: ServiceConfig;
   storage: Storage;
   log: Logger;
+  /** The service's version for /health and the docs. @default app.version */
+  version?: string;
 }
 
 export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {

@@ -5,7 +5,7 @@ import type { ServiceApp } from "../app/service-app.js";
 import { hasConnections, loadConfig, type ServiceConfig } from "../config/config.js";
 import type { Storage } from "../storage/types.js";
 import { CliError } from "./errors.js";
-import { loadApp, resolveHandlerFile } from "./load-app.js";
+import { loadApp, resolveHandlerFile, serviceVersion } from "./load-app.js";
 import { createLogger } from "./log.js";
 
 export interface SetupOptions {
@@ -21,6 +21,8 @@ export interface ServiceSetup {
   file: string;
   projectDir: string;
   log: Logger;
+  /** The ServiceApp's version, else the one in the service's package.json. */
+  version: string;
 }
 
 export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
@@ -29,7 +31,14 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   const config = loadConfig(env);
   const file = resolveHandlerFile(opts.file);
   const app = await loadApp(file);
-  return { app, config, file, projectDir: path.dirname(file), log: createLogger(config, opts.role) };
+  return {
+    app,
+    config,
+    file,
+    projectDir: path.dirname(file),
+    log: createLogger(config, opts.role),
+    version: serviceVersion(app, file),
+  };
 }
 
 export async function connectStorage(config: ServiceConfig): Promise<Storage> {

@@ -13,7 +13,9 @@ const HEALTHCHECK_SCRIPT = [
   ".then(r=>process.exit(r.ok?0:1),()=>process.exit(1))",
 ].join("");
 
-export function dockerfile(): string {
+/** `vendored`: praisonai-svc is a tarball in vendor/, which `npm ci` needs before it runs. */
+export function dockerfile({ vendored = false }: { vendored?: boolean } = {}): string {
+  const vendor = vendored ? "COPY vendor ./vendor\n" : "";
   return `# syntax=docker/dockerfile:1
 # Production image: API by default, worker with \`praisonai-svc worker\`.
 # Build: docker build -t my-service .   (or let \`praisonai-svc deploy azure\` build it in the cloud)
@@ -22,7 +24,7 @@ export function dockerfile(): string {
 FROM ${BASE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+${vendor}RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # Stage 2: the runtime, as the unprivileged \`node\` user.
 FROM ${BASE_IMAGE}

@@ -1,12 +1,15 @@
 // `praisonai-svc new service`: writes a runnable one-file service project into an empty folder.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../cli/errors.js";
+import { ownPackage, PACKAGE_ROOT } from "../own-package.js";
 import { dockerfile, dockerignore } from "./dockerfile.js";
 import { envExample } from "./env-example.js";
 import { handlersFile, handlerTestFile } from "./handlers.js";
+import { type Origin, packageOrigin } from "./origin.js";
 import { gitignore, packageJson, tsconfig } from "./project-files.js";
 import { readme } from "./readme.js";
+import { packInto } from "./vendor.js";
 
 export interface NewServiceOptions {
   /** Project and package name; also the default Container App name, hence its rules. */
@@ -16,6 +19,17 @@ export interface NewServiceOptions {
   /** Folder to create; default: ./<name>. */
   dir?: string;
   cwd?: string;
+  /** Where this praisonai-svc came from; decides the dependency. @default detected from its install */
+  origin?: Origin;
+}
+
+/** What the new project depends on for praisonai-svc, and why. */
+export interface Dependency {
+  /** The package.json value: `^<version>`, or `file:vendor/praisonai-svc-<version>.tgz`. */
+  spec: string;
+  origin: Origin;
+  /** The packed tarball, relative to the project, when the registry cannot serve this copy. */
+  tarball?: string;
 }
 
 /** Lowercase letters, digits and single hyphens, 2-32 characters: valid for npm and as a Container App name. */
@@ -32,8 +46,12 @@ export function validateServiceName(name: string): void {
   }
 }
 
-/** Creates the project and returns its folder and the files written. */
-export function createServiceProject(opts: NewServiceOptions): { dir: string; files: string[] } {
+/** Creates the project and returns its folder, the files written and what it depends on. */
+export function createServiceProject(opts: NewServiceOptions): {
+  dir: string;
+  files: string[];
+  dependency: Dependency;
+} {
   validateServiceName(opts.name);
   if (opts.pkg !== undefined && !PACKAGE_NAME.test(opts.pkg)) {
     throw new CliError(`"${opts.pkg}" is not an npm package name (e.g. --package pptxgenjs or @scope/name).`);
@@ -44,17 +62,31 @@ export function createServiceProject(opts: NewServiceOptions): { dir: string; fi
       `${dir} already exists and is not empty: pick another name or pass --dir <empty folder>.`,
     );
   }
+  const own = ownPackage();
+  const origin = opts.origin ?? packageOrigin(PACKAGE_ROOT, own.name);
+  const createdDir = !existsSync(dir);
+  mkdirSync(dir, { recursive: true });
+  let dependency: Dependency = { spec: `^${own.version}`, origin };
+  if (origin.from !== "registry") {
+    try {
+      const tarball = packInto(origin.root, dir);
+      dependency = { spec: `file:${tarball}`, origin, tarball };
+    } catch (error) {
+      rmSync(createdDir ? dir : path.join(dir, "vendor"), { recursive: true, force: true });
+      throw error;
+    }
+  }
   const title = opts.name
     .split("-")
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(" ");
   const files: Record<string, string> = {
     "handlers.ts": handlersFile({ title, pkg: opts.pkg }),
-    "package.json": packageJson({ name: opts.name, pkg: opts.pkg }),
+    "package.json": packageJson({ name: opts.name, pkg: opts.pkg, praisonaiSvc: dependency.spec }),
     ".env.example": envExample(),
-    Dockerfile: dockerfile(),
+    Dockerfile: dockerfile({ vendored: dependency.tarball !== undefined }),
     ".dockerignore": dockerignore(),
-    "README.md": readme({ name: opts.name, pkg: opts.pkg }),
+    "README.md": readme({ name: opts.name, pkg: opts.pkg, dependency }),
     "test/handlers.test.ts": handlerTestFile(),
     "tsconfig.json": tsconfig(),
     ".gitignore": gitignore(),
@@ -64,5 +96,6 @@ export function createServiceProject(opts: NewServiceOptions): { dir: string; fi
     mkdirSync(path.dirname(full), { recursive: true });
     writeFileSync(full, text);
   }
-  return { dir, files: Object.keys(files) };
+  const written = Object.keys(files);
+  return { dir, files: dependency.tarball ? [...written, dependency.tarball] : written, dependency };
 }

@@ -20,10 +20,8 @@ export function handlersFile({ title, pkg }: HandlerOptions): string {
     "  name: z.string().min(1).max(100),",
     "});",
     "",
-    `const app = new ServiceApp(${JSON.stringify(title)}, {`,
-    '  version: "0.1.0",',
-    '  example: { name: "Ada" },',
-    "});",
+    "// /health and the docs show the version in package.json; pass { version } here to override it.",
+    `const app = new ServiceApp(${JSON.stringify(title)}, { example: { name: "Ada" } });`,
     "",
   ];
   const body = pkg

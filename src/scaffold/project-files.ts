@@ -1,16 +1,18 @@
 // The small files of a new service project: package.json, tsconfig, ignore files.
-import { ownPackage, rangeOf } from "./package-info.js";
+import { ownPackage, rangeOf } from "../own-package.js";
 
 export interface ProjectOptions {
   name: string;
   pkg?: string;
+  /** The praisonai-svc dependency: a version range, or `file:` a vendored tarball. */
+  praisonaiSvc: string;
 }
 
 /**
  * package.json: "type": "module" is required (tsx loads handlers.ts as ESM only then); Azurite is a
  * dev dependency because only local mode (`praisonai-svc run`) needs it.
  */
-export function packageJson({ name, pkg }: ProjectOptions): string {
+export function packageJson({ name, pkg, praisonaiSvc }: ProjectOptions): string {
   const own = ownPackage();
   const manifest = {
     name,
@@ -26,7 +28,7 @@ export function packageJson({ name, pkg }: ProjectOptions): string {
       logs: "praisonai-svc logs",
     },
     dependencies: {
-      "praisonai-svc": `^${own.version}`,
+      "praisonai-svc": praisonaiSvc,
       zod: rangeOf("zod"),
       ...(pkg ? { [pkg]: "latest" } : {}),
     },

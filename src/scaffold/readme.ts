@@ -1,6 +1,15 @@
 // The README of a new service: how to run, test and deploy it.
+import type { Dependency } from "./generate.js";
 
-export function readme({ name, pkg }: { name: string; pkg?: string }): string {
+export function readme({
+  name,
+  pkg,
+  dependency,
+}: {
+  name: string;
+  pkg?: string;
+  dependency: Dependency;
+}): string {
   return `# ${name}
 
 A job service made with [praisonai-svc](https://www.npmjs.com/package/praisonai-svc): clients POST a
@@ -54,14 +63,30 @@ Application Insights, and a Container App (API and worker, 1 vCPU / 2 GiB each, 
 Running it again changes nothing unless the code or the options changed. Review \`azure/main.json\`
 before the first deploy; \`npx praisonai-svc deploy azure --help\` lists the options.
 
-## Files
+${dependency.tarball ? vendorSection(dependency.tarball) : ""}## Files
 
 | File | What it is |
 |---|---|
 | \`handlers.ts\` | the service: payload schema and handler |
 | \`test/handlers.test.ts\` | a test of the handler |
 | \`Dockerfile\` | the production image (API by default, \`praisonai-svc worker\` for the worker) |
-| \`.env.example\` | every setting with its default |
+| \`.env.example\` | every setting with its default |${dependency.tarball ? `\n| \`${dependency.tarball}\` | praisonai-svc itself, packed from the copy that created this project |` : ""}
 | \`azure/\` | written by \`deploy azure\`: the infrastructure template and the names it used |
+`;
+}
+
+/** Why vendor/ exists, and how to move to the registry's package once it serves this version. */
+export function vendorSection(tarball: string): string {
+  return `## Where praisonai-svc comes from
+
+This project was created by a praisonai-svc that was not installed from the npm registry (a checkout or a
+tarball), so it depends on \`${tarball}\`, packed from that copy: \`npm install\` and the image's
+\`npm ci\` install exactly that code. Keep \`vendor/\` in version control. To use the registry's package
+instead (once it has the version you need):
+
+\`\`\`sh
+npm install praisonai-svc@latest && rm -r vendor   # then delete the COPY vendor line in Dockerfile
+\`\`\`
+
 `;
 }

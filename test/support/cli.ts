@@ -31,11 +31,12 @@ afterEach(async () => {
   started.clear();
 });
 
+/** `bin`: another copy of the CLI (e.g. one installed from the packed tarball); default: this checkout's. */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string } = {},
+  opts: { env?: Record<string, string>; cwd?: string; bin?: string } = {},
 ): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,7 @@
 // `praisonai-svc new service <name> [--package <pkg>]`: scaffolds a runnable one-file service project.
 import path from "node:path";
 import type { Command } from "commander";
-import { createServiceProject } from "../../scaffold/generate.js";
+import { createServiceProject, type Dependency } from "../../scaffold/generate.js";
 import { CliError } from "../errors.js";
 
 export function newCommand(program: Command): void {
@@ -21,11 +21,13 @@ export function newCommand(program: Command): void {
           `Unknown kind "${kind}": the only kind is \`service\` (praisonai-svc new service ${name}).`,
         );
       }
-      const { dir, files } = createServiceProject({ name, pkg: opts.package, dir: opts.dir });
+      const { dir, files, dependency } = createServiceProject({ name, pkg: opts.package, dir: opts.dir });
       const rel = path.relative(process.cwd(), dir) || ".";
       const lines = [
         `Created ${name} in ${dir}:`,
         ...files.map((f) => `  ${f}`),
+        "",
+        ...dependencyNote(dependency),
         "",
         "Next:",
         `  cd ${rel}`,
@@ -37,4 +39,14 @@ export function newCommand(program: Command): void {
       ];
       process.stdout.write(`${lines.join("\n")}`);
     });
+}
+
+function dependencyNote({ spec, origin, tarball }: Dependency): string[] {
+  if (!tarball || origin.from === "registry")
+    return [`It depends on praisonai-svc ${spec} from the npm registry.`];
+  const what = origin.from === "checkout" ? "a checkout" : "a tarball install";
+  return [
+    `This praisonai-svc is ${what} (${origin.root}), not a copy from the npm registry, so the project`,
+    `depends on ${tarball}, packed from it (see "Where praisonai-svc comes from" in its README).`,
+  ];
 }

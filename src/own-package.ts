@@ -1,7 +1,9 @@
-// What a scaffolded project depends on, read from this package's own package.json so versions never drift.
+// This package's own package.json: its version (`--version`, /health) and the ranges a new project depends on.
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-interface OwnPackage {
+export interface OwnPackage {
   name: string;
   version: string;
   engines?: { node?: string };
@@ -9,12 +11,19 @@ interface OwnPackage {
   devDependencies: Record<string, string>;
 }
 
+/** The package's root folder: src/ and dist/ are both one level below it. */
+export const PACKAGE_ROOT = path.dirname(fileURLToPath(new URL("../package.json", import.meta.url)));
+
 let cached: OwnPackage | undefined;
 
-/** This package's package.json (dist/scaffold/ and src/scaffold/ are both two levels below the root). */
 export function ownPackage(): OwnPackage {
-  cached ??= JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as OwnPackage;
+  cached ??= JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as OwnPackage;
   return cached;
+}
+
+/** The version this copy of praisonai-svc was released as. */
+export function ownVersion(): string {
+  return ownPackage().version;
 }
 
 /** The version range this package declares for one of its own dependencies. */

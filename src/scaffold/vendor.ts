@@ -1,0 +1,30 @@
+// Packs the running praisonai-svc into a new project (vendor/<name>-<version>.tgz), for copies the registry
+// cannot serve: `npm install` then installs exactly this code, here and in the image (`npm ci`).
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { CliError } from "../cli/errors.js";
+
+export const VENDOR_DIR = "vendor";
+
+/** Runs `npm pack` on `root` into `<projectDir>/vendor/`; returns the tarball's path relative to the project. */
+export function packInto(root: string, projectDir: string): string {
+  const destination = path.join(projectDir, VENDOR_DIR);
+  mkdirSync(destination, { recursive: true });
+  // --ignore-scripts: a checkout's `prepare` would rebuild dist/ (and needs dev tools); what runs now is what ships.
+  const result = spawnSync(
+    "npm",
+    ["pack", root, "--pack-destination", destination, "--ignore-scripts", "--json"],
+    { encoding: "utf8", shell: process.platform === "win32", timeout: 120_000 },
+  );
+  if (result.error || result.status !== 0) {
+    const why = result.error?.message ?? result.stderr.trim().split("\n").slice(-4).join("\n");
+    throw new CliError(
+      `Could not pack praisonai-svc from ${root} into ${destination} with \`npm pack\`: ${why}\n` +
+        "npm must be on PATH (it comes with Node.js).",
+    );
+  }
+  const [packed] = JSON.parse(result.stdout) as { filename: string }[];
+  if (!packed) throw new CliError(`\`npm pack ${root}\` reported no tarball.`);
+  return `${VENDOR_DIR}/${packed.filename}`;
+}
