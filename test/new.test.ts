@@ -1,59 +1,33 @@
-// `praisonai-svc new service`: the files it writes, and the whole path a new user takes:
-// new → npm install (against this checkout) → npm test → praisonai-svc run → one job done over HTTP.
+// `praisonai-svc new service`: the files it writes, what it depends on (a vendored tarball unless this copy
+// came from the registry), and the printed next steps run exactly as printed in a temporary folder.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SETTINGS } from "../src/config/settings.js";
 import { freePort } from "../src/local/azurite.js";
+import { createServiceProject } from "../src/scaffold/generate.js";
+import { packageOrigin } from "../src/scaffold/origin.js";
+import { FAKE_AZ_DIR, isMutating } from "./fixtures/az/fake-az.js";
 import { ROOT, runCli, waitForHealth, waitForJob } from "./support/cli.js";
+import { runToEnd, tempDir, userEnv } from "./support/npm.js";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "praisonai-new-"));
-  dirs.push(dir);
-  return dir;
-}
-
-async function scaffold(args: string[]): Promise<{ code: number | string; output: string; dir: string }> {
-  const cwd = tempDir();
-  const proc = runCli(["new", "service", ...args], { cwd });
-  const code = await proc.exited;
-  return { code, output: proc.output(), dir: path.join(cwd, args[0] ?? "") };
-}
-
+const own = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const TARBALL = `vendor/praisonai-svc-${own.version}.tgz`;
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), "utf8");
 
-/** Runs a command to completion within a time limit; resolves with its exit code and output. */
-function run(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  timeoutMs: number,
-): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    // A clean npm environment: `npm test` exports its own npm_* settings, which must not leak into the project's npm.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-    const child = spawn(cmd, args, { cwd, env: { ...env, npm_config_fund: "false" } });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, out });
-    });
-  });
+/** A project as a registry install of praisonai-svc writes it (no tarball to pack). */
+function registryProject(name: string, pkg?: string): string {
+  return createServiceProject({ name, pkg, cwd: tempDir("new"), origin: { from: "registry" } }).dir;
 }
 
 describe("new service", () => {
-  it("writes a project: ESM package.json, handlers.ts, .env.example, Dockerfile, README and a test", async () => {
-    const { code, output, dir } = await scaffold(["ppt-maker"]);
-    expect(code, output).toBe(0);
+  it("writes a project: ESM package.json, handlers.ts, .env.example, Dockerfile, README and a test", () => {
+    const dir = registryProject("ppt-maker");
     for (const file of [
       "handlers.ts",
       "package.json",
@@ -61,31 +35,32 @@ describe("new service", () => {
       "Dockerfile",
       ".dockerignore",
       "README.md",
+      "test/handlers.test.ts",
     ]) {
       expect(existsSync(path.join(dir, file)), file).toBe(true);
     }
-    expect(existsSync(path.join(dir, "test", "handlers.test.ts"))).toBe(true);
     const pkg = JSON.parse(read(dir, "package.json"));
-    const own = JSON.parse(read(ROOT, "package.json"));
-    expect(pkg).toMatchObject({ name: "ppt-maker", type: "module" });
+    expect(pkg).toMatchObject({ name: "ppt-maker", version: "0.1.0", type: "module" });
     expect(pkg.dependencies).toEqual({ "praisonai-svc": `^${own.version}`, zod: own.dependencies.zod });
     expect(pkg.devDependencies.azurite).toBe(own.devDependencies.azurite);
+    expect(existsSync(path.join(dir, "vendor"))).toBe(false);
     expect(read(dir, "handlers.ts")).toMatch(/import \{ ServiceApp \} from "praisonai-svc";/);
     expect(read(dir, "README.md")).toMatch(/npx praisonai-svc run[\s\S]*npm test[\s\S]*deploy azure/);
+    expect(read(dir, "README.md")).not.toContain("vendor/");
   });
 
-  it("documents every setting in .env.example, with its default", async () => {
-    const { dir } = await scaffold(["svc-env"]);
-    const env = read(dir, ".env.example");
+  it("documents every setting in .env.example, with its default", () => {
+    const env = read(registryProject("svc-env"), ".env.example");
     for (const s of Object.values(SETTINGS)) expect(env).toContain(`# ${s.env}=${s.default}\n`);
     expect(env).toContain("# AZURE_STORAGE_CONNECTION_STRING=");
   });
 
-  it("writes a multi-stage production Dockerfile: npm ci --omit=dev, non-root, port 8080, a health check", async () => {
-    const { dir } = await scaffold(["svc-image"]);
+  it("writes a multi-stage production Dockerfile: npm ci --omit=dev, non-root, port 8080, a health check", () => {
+    const dir = registryProject("svc-image");
     const dockerfile = read(dir, "Dockerfile");
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
+    expect(dockerfile).not.toMatch(/vendor/);
     expect(dockerfile).toMatch(/COPY --from=deps/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
@@ -94,9 +69,8 @@ describe("new service", () => {
     expect(read(dir, ".dockerignore")).toMatch(/^node_modules$[\s\S]*^\.env$/m);
   });
 
-  it("imports the package given with --package and adds it to the dependencies", async () => {
-    const { code, dir } = await scaffold(["deck-svc", "--package", "@acme/deck-builder"]);
-    expect(code).toBe(0);
+  it("imports the package given with --package and adds it to the dependencies", () => {
+    const dir = registryProject("deck-svc", "@acme/deck-builder");
     expect(read(dir, "handlers.ts")).toContain('import * as generator from "@acme/deck-builder";');
     expect(JSON.parse(read(dir, "package.json")).dependencies["@acme/deck-builder"]).toBeDefined();
   });
@@ -106,69 +80,204 @@ describe("new service", () => {
     [["ok-name", "--package", "not a package"], /is not an npm package name/],
     [["thing"], /Unknown kind "widget"/, "widget"],
   ])("refuses %j with a message saying what to do", async (args, message, kind = "service") => {
-    const proc = runCli(["new", kind, ...args], { cwd: tempDir() });
+    const proc = runCli(["new", kind, ...args], { cwd: tempDir("new") });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toMatch(message);
   });
 
   it("refuses to write into a folder that is not empty", async () => {
-    const cwd = tempDir();
+    const cwd = tempDir("new");
     writeFileSync(path.join(cwd, "keep.txt"), "mine");
     const proc = runCli(["new", "service", "here-svc", "--dir", "."], { cwd });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toMatch(/already exists and is not empty/);
     expect(read(cwd, "keep.txt")).toBe("mine");
   });
+});
 
-  it("installs, passes its own test, and runs one job end to end over HTTP", {
-    timeout: 240_000,
+describe("where praisonai-svc came from", () => {
+  /** A project folder holding `node_modules/praisonai-svc` and, optionally, npm's hidden lockfile. */
+  function installed(entry?: Record<string, unknown>): string {
+    const project = tempDir("origin");
+    const root = path.join(project, "node_modules", "praisonai-svc");
+    mkdirSync(root, { recursive: true });
+    if (entry) {
+      const lock = { lockfileVersion: 3, packages: { "node_modules/praisonai-svc": entry } };
+      writeFileSync(path.join(project, "node_modules", ".package-lock.json"), JSON.stringify(lock));
+    }
+    return root;
+  }
+
+  it.each([
+    [
+      "a registry tarball URL",
+      { version: "1.0.0", resolved: "https://registry.npmjs.org/praisonai-svc/-/praisonai-svc-1.0.0.tgz" },
+      "registry",
+    ],
+    ["no resolved field (omit-lockfile-registry-resolved)", { version: "1.0.0" }, "registry"],
+    ["a file: tarball", { version: "1.0.0", resolved: "file:vendor/praisonai-svc-1.0.0.tgz" }, "tarball"],
+    [
+      "a git URL",
+      { version: "1.0.0", resolved: "git+ssh://git@github.com/x/praisonai-svc.git#abc" },
+      "tarball",
+    ],
+    ["a link to a folder", { resolved: "../praisonai-svc", link: true }, "checkout"],
+  ])("reads %s in npm's lockfile", (_what, entry, from) => {
+    expect(packageOrigin(installed(entry), "praisonai-svc").from).toBe(from);
+  });
+
+  it("takes a copy outside node_modules for a checkout, and one inside without an npm lockfile for the registry's", () => {
+    expect(packageOrigin(ROOT, "praisonai-svc")).toEqual({ from: "checkout", root: ROOT });
+    expect(packageOrigin(installed(), "praisonai-svc").from).toBe("registry");
+  });
+});
+
+/** Whether any process of the group still runs. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a printed long-running command in its own process group (as a terminal would), stopped with Ctrl-C. */
+function startPrinted(command: string, cwd: string, env: Record<string, string>) {
+  const [cmd = "", ...args] = command.split(" ");
+  const child: ChildProcess = spawn(cmd, args, {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const pgid = child.pid as number;
+  let log = "";
+  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  return {
+    log: () => log,
+    /** Ctrl-C; resolves once every process of the group (npx, run, its worker, Azurite) has exited. */
+    async stop(): Promise<{ left: boolean }> {
+      if (groupAlive(pgid)) process.kill(-pgid, "SIGINT");
+      const deadline = Date.now() + 20_000;
+      while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const left = groupAlive(pgid);
+      if (left) process.kill(-pgid, "SIGKILL");
+      return { left };
+    },
+  };
+}
+
+describe("new service, then the next steps exactly as printed", () => {
+  it("from this checkout: vendors a tarball, installs, tests, runs a job over HTTP and dry-runs a deploy", {
+    timeout: 420_000,
   }, async () => {
-    const { code, output, dir } = await scaffold(["hello-svc"]);
-    expect(code, output).toBe(0);
-    // The dependency on praisonai-svc points at this checkout; everything else comes from npm's cache.
-    const install = await run("npm", ["install", ROOT, "--prefer-offline", "--no-audit"], dir, 150_000);
-    expect(install.code, install.out).toBe(0);
-    const test = await run("npm", ["test"], dir, 60_000);
-    expect(test.code, test.out).toBe(0);
-    expect(test.out).toMatch(/# pass 3/);
+    const cwd = tempDir("steps");
+    const created = runCli(["new", "service", "hello-svc"], { cwd, env: userEnv() });
+    expect(await created.exited, created.output()).toBe(0);
+    const output = created.output();
+    expect(output).toContain(`depends on ${TARBALL}, packed from it`);
+    const steps = (output.split("Next:\n")[1] ?? "")
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter(Boolean);
+    expect(steps).toEqual([
+      "cd hello-svc",
+      "npm install",
+      "npx praisonai-svc run",
+      "npm test",
+      "npx praisonai-svc deploy azure --dry-run",
+    ]);
+
+    const dir = path.join(cwd, "hello-svc");
+    expect(JSON.parse(read(dir, "package.json")).dependencies["praisonai-svc"]).toBe(`file:${TARBALL}`);
+    expect(existsSync(path.join(dir, TARBALL))).toBe(true);
+    expect(read(dir, "Dockerfile")).toMatch(
+      /^COPY package\.json package-lock\.json \.\/\nCOPY vendor \.\/vendor\nRUN npm ci/m,
+    );
+    expect(read(dir, "README.md")).toContain("## Where praisonai-svc comes from");
+
+    // The commands as printed; npm's cache settings come from the environment, as a user's .npmrc would.
+    const env = userEnv({
+      npm_config_prefer_offline: "true",
+      npm_config_audit: "false",
+      npm_config_fund: "false",
+    });
+    const [, install, serve, test, deploy] = steps as [string, string, string, string, string];
+    const installed = await runToEnd("sh", ["-c", install], dir, 300_000, env);
+    expect(installed.code, installed.out).toBe(0);
 
     const port = await freePort();
-    const bin = path.join(dir, "node_modules", ".bin", "praisonai-svc");
-    let server: ChildProcess | undefined;
-    let log = "";
+    const server = startPrinted(serve, dir, { ...env, PORT: String(port) });
     try {
-      server = spawn(process.execPath, [bin, "run"], {
-        cwd: dir,
-        env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", AZURE_STORAGE_CONNECTION_STRING: "" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-      server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
       const url = `http://127.0.0.1:${port}`;
       await waitForHealth(url, undefined, 60_000).catch((e: Error) => {
-        throw new Error(`${e.message}\n${log.slice(-3000)}`);
+        throw new Error(`${e.message}\n${server.log().slice(-3000)}`);
       });
+      const health = (await (await fetch(`${url}/health`)).json()) as Record<string, string>;
+      expect(health).toMatchObject({ service: "Hello Svc", version: "0.1.0", praisonai_svc: own.version });
       const res = await fetch(`${url}/jobs`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name: "Ada" }),
       });
-      expect(res.status, log.slice(-3000)).toBe(202);
+      expect(res.status, server.log().slice(-3000)).toBe(202);
       const { job_id } = (await res.json()) as { job_id: string };
-      const job = await waitForJob(url, job_id, { timeoutMs: 30_000 }).catch((e: Error) => {
-        throw new Error(`${e.message}\n${log.slice(-3000)}`);
-      });
-      expect(job.status, log.slice(-3000)).toBe("done");
-      const download = await fetch(`${url}/jobs/${job_id}/download`);
-      expect(await download.text()).toBe("Hello, Ada!\n");
+      const job = await waitForJob(url, job_id, { timeoutMs: 30_000 });
+      expect(job.status, server.log().slice(-3000)).toBe("done");
+      expect(await (await fetch(`${url}/jobs/${job_id}/download`)).text()).toBe("Hello, Ada!\n");
     } finally {
-      if (server && server.exitCode === null) {
-        const exited = new Promise((r) => server?.once("exit", r));
-        server.kill("SIGTERM");
-        const timer = setTimeout(() => server?.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      // Ctrl-C stops everything `run` started, within its grace period.
+      expect(await server.stop(), server.log().slice(-3000)).toEqual({ left: false });
     }
+
+    const tested = await runToEnd("sh", ["-c", test], dir, 120_000, env);
+    expect(tested.code, tested.out).toBe(0);
+    expect(tested.out).toMatch(/# pass 3/);
+
+    const log = path.join(cwd, "az-calls.jsonl");
+    const dry = await runToEnd("sh", ["-c", deploy], dir, 120_000, {
+      ...env,
+      PATH: `${FAKE_AZ_DIR}${path.delimiter}${env.PATH ?? ""}`,
+      FAKE_AZ_STATE: path.join(cwd, "az-state.json"),
+      FAKE_AZ_LOG: log,
+    });
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).toMatch(/Dry run: the template is in azure\/main\.json/);
+    const calls = read(cwd, "az-calls.jsonl")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { argv: string[] }).argv.join(" "));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter(isMutating)).toEqual([]);
+
+    // The installed copy came from a tarball: a project it creates vendors it again, packed from node_modules.
+    const again = runCli(["new", "service", "second-svc"], {
+      cwd,
+      env: userEnv(),
+      bin: path.join(dir, "node_modules", "praisonai-svc", "bin", "praisonai-svc.js"),
+    });
+    expect(await again.exited, again.output()).toBe(0);
+    expect(again.output()).toMatch(/is a tarball install \(.*hello-svc\/node_modules\/praisonai-svc\)/);
+    expect(existsSync(path.join(cwd, "second-svc", TARBALL))).toBe(true);
+
+    // What npm records for a registry install (no `resolved` under omit-lockfile-registry-resolved):
+    // the same installed copy then gives new projects the version range.
+    const hidden = path.join(dir, "node_modules", ".package-lock.json");
+    const lock = JSON.parse(readFileSync(hidden, "utf8"));
+    delete lock.packages["node_modules/praisonai-svc"].resolved;
+    writeFileSync(hidden, JSON.stringify(lock));
+    const fromRegistry = runCli(["new", "service", "third-svc"], {
+      cwd,
+      env: userEnv(),
+      bin: path.join(dir, "node_modules", "praisonai-svc", "bin", "praisonai-svc.js"),
+    });
+    expect(await fromRegistry.exited, fromRegistry.output()).toBe(0);
+    expect(fromRegistry.output()).toContain(`depends on praisonai-svc ^${own.version} from the npm registry`);
+    expect(JSON.parse(read(path.join(cwd, "third-svc"), "package.json")).dependencies["praisonai-svc"]).toBe(
+      `^${own.version}`,
+    );
+    expect(existsSync(path.join(cwd, "third-svc", "vendor"))).toBe(false);
   });
 });
