@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, isMutating, sandbox } from "./fixtures/az/fake-az.js";
+import { cli, FAKE_AZ_DIR, isMutating, sandbox } from "./fixtures/az/fake-az.js";
+import { runToEnd } from "./support/npm.js";
 
 const KEY = "test-key-0123456789abcdef";
 
@@ -19,8 +20,8 @@ describe("deploy azure", () => {
     const project = box.project;
     expect(calls).toEqual([
       "account show",
+      "group show --name demo-svc-rg",
       "provider show --namespace Microsoft.App",
-      "group exists --name demo-svc-rg",
       "group create --name demo-svc-rg --location uksouth --tags managed-by=praisonai-svc",
       `acr show --name ${registry}`,
       `acr check-name --name ${registry}`,
@@ -67,11 +68,13 @@ describe("deploy azure", () => {
     expect(second.filter(isMutating)).toEqual([]);
     expect(second.map((c) => c.split(" --")[0])).toEqual([
       "account show",
+      "group show",
       "provider show",
-      "group exists",
       "acr show",
       "storage account show",
-      "acr repository show",
+      "acr repository list",
+      "acr repository show-tags",
+      "containerapp secret list",
       "containerapp secret show",
       "deployment group show",
     ]);
@@ -141,5 +144,90 @@ describe("deploy azure", () => {
     expect(resources.filter((r) => r.type === type)).toHaveLength(count);
     const state = JSON.parse(readFileSync(path.join(box.project, "azure", "praisonai-svc.json"), "utf8"));
     expect(state.layout).toBe(layout);
+  });
+
+  it("builds the image when an existing registry has never seen the app (az: exit 1, not 'not found')", async () => {
+    const box = sandbox();
+    box.seed({ registries: { sharedregistry: { group: "shared-rg", location: "uksouth", admin: true } } });
+    // The real answer, modelled by the fake: an unknown repository is exit 1 with only a message.
+    const show = await runToEnd(
+      path.join(FAKE_AZ_DIR, "az"),
+      ["acr", "repository", "show", "--name", "sharedregistry", "--image", "demo-svc:src-000000000000"],
+      box.project,
+      30_000,
+      { ...process.env, ...box.env } as Record<string, string>,
+    );
+    expect(show.code).toBe(1);
+    expect(show.out).toMatch(/repository name not known to registry/);
+
+    const { code, output } = await cli(box, [
+      "deploy",
+      "azure",
+      "--registry",
+      "sharedregistry",
+      "--api-keys",
+      KEY,
+    ]);
+    expect(code, output).toBe(0);
+    const calls = box.calls().slice(1); // after the direct call above
+    expect(calls).toContain("acr repository list --name sharedregistry");
+    expect(calls.filter((c) => c.startsWith("acr build"))).toHaveLength(1);
+    expect(calls.some((c) => c.startsWith("acr repository show "))).toBe(false);
+  });
+
+  it("generates API keys for an existing app without an api-keys secret (az: exit 1, 'does not have a secret assigned')", async () => {
+    const box = sandbox();
+    box.seed({
+      groups: { "demo-svc-rg": { location: "uksouth" } },
+      apps: { "demo-svc-rg/demo-svc": { secrets: { "storage-conn": "x" } } },
+    });
+    const { code, output } = await cli(box, ["deploy", "azure"]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/API keys \(generated, shown at the end\)/);
+    expect(box.calls()).toContain("containerapp secret list --name demo-svc --resource-group demo-svc-rg");
+    expect(box.calls().some((c) => c.startsWith("containerapp secret show"))).toBe(false);
+  });
+
+  it("deploys into an existing resource group's region when --location is not given, and says so", async () => {
+    const box = sandbox();
+    box.seed({ groups: { "demo-svc-rg": { location: "westeurope" } } });
+    const { code, output } = await cli(box, ["deploy", "azure", "--api-keys", KEY]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/✔ Container Apps available in westeurope/);
+    expect(output).toMatch(
+      /Resource group demo-svc-rg \(exists in westeurope: everything is deployed there\)/,
+    );
+    expect(box.calls().find((c) => c.startsWith("acr create"))).toMatch(/--location westeurope /);
+    const state = JSON.parse(readFileSync(path.join(box.project, "azure", "praisonai-svc.json"), "utf8"));
+    expect(state.location).toBe("westeurope");
+  });
+
+  it("creates the queue, table and container named by --env, and scales on that queue", async () => {
+    const box = sandbox();
+    const names = [
+      "PRAISONAI_SVC_QUEUE=orders",
+      "PRAISONAI_SVC_POISON_QUEUE=orders-poison",
+      "PRAISONAI_SVC_TABLE=orderjobs",
+      "PRAISONAI_SVC_CONTAINER=order-files",
+    ];
+    const { code, output } = await cli(box, [
+      "deploy",
+      "azure",
+      "--api-keys",
+      KEY,
+      ...names.flatMap((n) => ["--env", n]),
+    ]);
+    expect(code, output).toBe(0);
+    const template = readFileSync(path.join(box.project, "azure", "main.json"), "utf8");
+    for (const name of [
+      "default/orders'",
+      "default/orders-poison'",
+      "default/orderjobs'",
+      "default/order-files'",
+    ]) {
+      expect(template).toContain(name);
+    }
+    expect(template).toMatch(/"queueName": "orders"/);
+    expect(template).not.toMatch(/praison-jobs|praison-output|default\/jobs'/);
   });
 });

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { Az } from "../src/deploy/az.js";
+import { BUILD_TIMEOUT_SECONDS, BUILD_WAIT_MS } from "../src/deploy/image.js";
 import { globalNames } from "../src/deploy/names.js";
 import { cli, isMutating, sandbox } from "./fixtures/az/fake-az.js";
 
@@ -78,11 +80,42 @@ describe("deploy azure errors", () => {
     [["--env", "PRAISONAI_SVC_MAX_DEQUEUE=many"], /PRAISONAI_SVC_MAX_DEQUEUE="many" is not valid/],
     [["--worker-layout", "sidecar"], /--worker-layout "sidecar" is not one of single, separate-app, job/],
     [["--name", "Bad_Name"], /--name "Bad_Name" is not valid: use 2-32 lowercase/],
+    [
+      ["--name", "abcdefghijklmnopqrstuvwxyz", "--worker-layout", "job"],
+      /--name "abcdefghijklmnopqrstuvwxyz" is too long for the job layout: it also creates "abcdefghijklmnopqrstuvwxyz-worker" \(33 characters\).*at most 25 characters \(--name\), or --worker-layout single/,
+    ],
+    [
+      ["--name", "abcdefghijklmnopqrstuvwxyz", "--worker-layout", "separate-app"],
+      /too long for the separate-app layout/,
+    ],
+    [["--env", "PRAISONAI_SVC_QUEUE=Orders_Queue"], /PRAISONAI_SVC_QUEUE="Orders_Queue" is not valid/],
   ])("refuses %j before calling Azure", async (args, message) => {
     const box = sandbox();
     const { code, output } = await cli(box, ["deploy", "azure", ...args]);
     expect(code).toBe(1);
     expect(output).toMatch(message);
     expect(box.calls()).toEqual([]);
+  });
+
+  it("refuses --location that differs from the existing resource group's region, changing nothing", async () => {
+    const box = sandbox();
+    box.seed({ groups: { "demo-svc-rg": { location: "westeurope" } } });
+    const { code, output } = await cli(box, ["deploy", "azure", "--location", "uksouth"]);
+    expect(code).toBe(1);
+    expect(output).toMatch(
+      /Resource group demo-svc-rg is in westeurope, not uksouth.*Pass --location westeurope to deploy there, or --resource-group <new name> to deploy to uksouth\./,
+    );
+    expect(box.calls().filter(isMutating)).toEqual([]);
+  });
+
+  it("stops a build that outlives its wait, and says how long it waited", async () => {
+    const box = sandbox({ FAKE_AZ_HANG: "1" });
+    const az = new Az({ env: { ...process.env, ...box.env }, timeoutMs: 60_000 });
+    const build = az.change(["acr", "build", "--registry", "r", "--image", "a:b", box.project], {
+      timeoutMs: 500,
+    });
+    await expect(build).rejects.toThrow(/`az acr build .*` failed:\nstopped after 0\.5s without an answer/);
+    // The CLI waits longer than the cloud build may run (az acr build --timeout), never shorter.
+    expect(BUILD_WAIT_MS).toBeGreaterThan(BUILD_TIMEOUT_SECONDS * 1000);
   });
 });

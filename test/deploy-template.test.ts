@@ -14,6 +14,7 @@ function template(layout: WorkerLayout = "single", env: string[] = []) {
     workerTerminationGraceSeconds: settings.terminationGraceSeconds,
     jobReplicaTimeoutSeconds: 1800,
     cors: true,
+    storage: settings.storage,
   }) as Obj;
 }
 const resources = (t: Obj) => t.resources as Obj[];
@@ -197,5 +198,26 @@ describe("deploy settings", () => {
 
   it("refuses a shutdown grace Azure would cut short", () => {
     expect(() => deploySettings(["PRAISONAI_SVC_SHUTDOWN_GRACE=900"])).toThrow(/at most 570/);
+  });
+
+  it("names the queue, tables and container as the --env settings say, and scales on that queue", () => {
+    const t = template("separate-app", ["PRAISONAI_SVC_QUEUE=orders", "PRAISONAI_SVC_TABLE=orderjobs"]);
+    const names = resources(t).map((r) => r.name);
+    expect(names).toContain("[format('{0}/default/orders', parameters('storageAccountName'))]");
+    expect(names).toContain("[format('{0}/default/orderjobs', parameters('storageAccountName'))]");
+    expect(names).toContain("[format('{0}/default/praison-jobs-poison', parameters('storageAccountName'))]");
+    const worker = ofType(t, "Microsoft.App/containerApps")[1] as Obj;
+    const rule = ((props(worker).template as Obj).scale as Obj).rules as Obj[];
+    expect(rule[0]).toMatchObject({ azureQueue: { queueName: "orders" } });
+  });
+
+  it("starts job executions only for visible (waiting) messages; apps count in-flight ones too", () => {
+    const job = props(one(template("job", ["PRAISONAI_SVC_QUEUE=orders"]), "Microsoft.App/jobs"));
+    const rules = ((job.configuration as Obj).eventTriggerConfig as Obj).scale as Obj;
+    expect((rules.rules as Obj[])[0]?.metadata).toMatchObject({
+      queueName: "orders",
+      queueLengthStrategy: "visibleonly",
+    });
+    for (const r of objects(template("separate-app"))) expect(r.queueLengthStrategy).toBeUndefined();
   });
 });

@@ -61,4 +61,26 @@ describe("logs", () => {
     expect(code).toBe(1);
     expect(output).toMatch(/run `az login`/);
   });
+
+  it("says how to add the containerapp extension before showing a job worker's logs, then shows them", async () => {
+    const box = sandbox();
+    expect((await cli(box, ["deploy", "azure", "--worker-layout", "job", "--api-keys", KEY])).code).toBe(0);
+    const before = box.calls().length;
+    const missing = await cli(box, ["logs", "--worker"]);
+    expect(missing.code).toBe(1);
+    expect(missing.output).toMatch(
+      /needs the Azure CLI's containerapp extension, which is not installed: run `az extension add --name containerapp`/,
+    );
+    expect(
+      box
+        .calls()
+        .slice(before)
+        .some((c) => c.startsWith("containerapp job logs")),
+    ).toBe(false);
+
+    const shown = await cli(box, ["logs", "--worker"], { FAKE_AZ_EXTENSIONS: "containerapp" });
+    expect(shown.code, shown.output).toBe(0);
+    expect(shown.output).toContain('"role":"worker"');
+    expect(box.calls().at(-1)).toMatch(/^containerapp job logs show --name demo-svc-worker /);
+  });
 });

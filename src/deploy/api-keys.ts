@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { parseApiKeys as parseServiceApiKeys } from "../security/api-keys.js";
+import type { Az } from "./az.js";
 import { DeployInputError } from "./errors.js";
 
 export type KeySource = "given" | "kept" | "generated";
@@ -39,4 +40,33 @@ export function secretParametersFile(apiKeys: string): { file: string; remove: (
   const file = path.join(dir, "secrets.parameters.json");
   writeFileSync(file, JSON.stringify({ parameters: { apiKeys: { value: apiKeys } } }), { mode: 0o600 });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The Container App secret holding the keys (read by the api container as PRAISONAI_SVC_API_KEYS). */
+export const API_KEYS_SECRET = "api-keys";
+
+/**
+ * The running app's API keys, or undefined when there is no such app or it has no such secret. Listed
+ * first: `az containerapp secret show` answers a missing secret with exit 1 and only an error text
+ * ("does not have a secret assigned"), while a missing app is exit 3 (not found) for both commands.
+ */
+export async function runningApiKeys(
+  az: Az,
+  app: string,
+  resourceGroup: string,
+): Promise<string | undefined> {
+  const where = ["--name", app, "--resource-group", resourceGroup];
+  const listed = await az.read<{ name: string }[]>(["containerapp", "secret", "list", ...where], {
+    notFoundOk: true,
+  });
+  if (!listed?.some((s) => s.name === API_KEYS_SECRET)) return undefined;
+  const secret = await az.read<{ value?: string }>([
+    "containerapp",
+    "secret",
+    "show",
+    ...where,
+    "--secret-name",
+    API_KEYS_SECRET,
+  ]);
+  return secret?.value;
 }

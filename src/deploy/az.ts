@@ -1,6 +1,7 @@
 // Runs the Azure CLI: JSON in and out, secrets masked wherever a command is shown, changes skipped in a dry run.
 import { spawn } from "node:child_process";
 import { AzCommandError, AzMissingError, AzNotLoggedInError } from "./errors.js";
+import { formatDuration } from "./progress.js";
 
 export interface AzOptions {
   /** Print commands that change Azure instead of running them; read-only commands still run. */
@@ -19,8 +20,11 @@ export interface CallOptions {
   notFoundOk?: boolean;
   /** Text shown under the error when the command fails. */
   hint?: string;
+  /** Longest this command may run (e.g. a cloud build's own timeout plus a margin). @default AzOptions.timeoutMs */
+  timeoutMs?: number;
 }
 
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const NOT_LOGGED_IN = /az login|AADSTS\d+|no subscriptions? found|token (has )?expired|refresh token/i;
 // Exit code 3 is the CLI's "resource not found"; older commands only say so in the message.
 const NOT_FOUND =
@@ -74,7 +78,12 @@ export class Az {
       return undefined;
     }
     if (this.#opts.verbose) this.#opts.write?.(`  $ ${shown}`);
-    const result = await exec([...args, "--output", "json", "--only-show-errors"], this.#opts);
+    const timeoutMs = opts.timeoutMs ?? this.#opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const result = await exec([...args, "--output", "json", "--only-show-errors"], this.#opts, timeoutMs);
+    if (result.timedOut) {
+      const waited = formatDuration(timeoutMs);
+      throw new AzCommandError(shown, result.code, `stopped after ${waited} without an answer`, opts.hint);
+    }
     if (result.code === 0) return parseJson<T>(result.stdout);
     if (NOT_LOGGED_IN.test(result.stderr)) throw new AzNotLoggedInError();
     if (opts.notFoundOk && (result.code === 3 || NOT_FOUND.test(result.stderr))) return undefined;
@@ -86,9 +95,10 @@ interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  timedOut: boolean;
 }
 
-function exec(args: string[], opts: AzOptions): Promise<ExecResult> {
+function exec(args: string[], opts: AzOptions, timeoutMs: number): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("az", args, { env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -99,14 +109,18 @@ function exec(args: string[], opts: AzOptions): Promise<ExecResult> {
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
-    const timer = setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs ?? 30 * 60_000);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+    }, timeoutMs);
     child.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(error.code === "ENOENT" ? new AzMissingError() : error);
     });
     child.once("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 124 : 1), stdout, stderr });
+      resolve({ code: code ?? (signal ? 124 : 1), stdout, stderr, timedOut });
     });
   });
 }

@@ -47,7 +47,7 @@ export async function deployAzure(run: DeployRun): Promise<void> {
   writeState(plan.dir, {
     app: plan.app,
     resourceGroup: plan.resourceGroup,
-    location: plan.location,
+    location: found.location,
     registry: found.registry,
     registryResourceGroup: found.registryResourceGroup,
     storageAccount: found.storageAccount,

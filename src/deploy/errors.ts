@@ -25,6 +25,17 @@ export class AzNotLoggedInError extends PraisonError {
   }
 }
 
+/** A command needs an Azure CLI extension that is not installed. */
+export class AzExtensionMissingError extends PraisonError {
+  constructor(extension: string, needed: string) {
+    super(
+      "AZ_EXTENSION_MISSING",
+      `${needed} needs the Azure CLI's ${extension} extension, which is not installed: ` +
+        `run \`az extension add --name ${extension}\`, then run this command again.`,
+    );
+  }
+}
+
 /** A globally unique name (storage account, registry) belongs to someone else. */
 export class NameTakenError extends PraisonError {
   constructor(kind: string, name: string, option: string, rule: string) {

@@ -2,7 +2,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import type { Az } from "./az.js";
 import { DeployInputError } from "./errors.js";
+
+/** `az acr build --timeout`: the longest a cloud build may run, in seconds. */
+export const BUILD_TIMEOUT_SECONDS = 3600;
+/** How long the CLI waits for `az acr build`: the cloud's own limit, plus time to upload and report. */
+export const BUILD_WAIT_MS = (BUILD_TIMEOUT_SECONDS + 10 * 60) * 1000;
 
 /** Never part of the image (and they change between runs: the template itself lives in azure/). */
 const ALWAYS_IGNORED = ["node_modules", ".git", ".praisonai-svc", "azure", ".env"];
@@ -68,4 +74,30 @@ export function sourceTag(dir: string): string {
   };
   walk("");
   return `src-${hash.digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * Whether the registry already holds `repository:tag`. Asked with two listings rather than
+ * `az acr repository show`, which answers an unknown repository with exit 1 and only an error text
+ * ("repository name not known to registry"): an answer to read, not an error to parse.
+ */
+export async function imageExists(
+  az: Az,
+  registry: string,
+  repository: string,
+  tag: string,
+): Promise<boolean> {
+  const repositories = (await az.read<string[]>(["acr", "repository", "list", "--name", registry])) ?? [];
+  if (!repositories.includes(repository)) return false;
+  const tags =
+    (await az.read<string[]>([
+      "acr",
+      "repository",
+      "show-tags",
+      "--name",
+      registry,
+      "--repository",
+      repository,
+    ])) ?? [];
+  return tags.includes(tag);
 }

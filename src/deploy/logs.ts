@@ -1,9 +1,15 @@
 // `praisonai-svc logs`: the az command that shows a deployed container's logs, streamed to the terminal.
 import { spawn } from "node:child_process";
 import { Az } from "./az.js";
-import { AzCommandError, AzMissingError, AzNotLoggedInError, DeployInputError } from "./errors.js";
+import {
+  AzCommandError,
+  AzExtensionMissingError,
+  AzMissingError,
+  AzNotLoggedInError,
+  DeployInputError,
+} from "./errors.js";
 import { readState, STATE_FILE } from "./state.js";
-import type { WorkerLayout } from "./template/apps.js";
+import { WORKER_SUFFIX, type WorkerLayout } from "./template/apps.js";
 
 export interface LogsOptions {
   dir: string;
@@ -26,7 +32,7 @@ export function logsArgs(o: {
 }): string[] {
   const role = o.worker ? "worker" : "api";
   const onOwnResource = o.worker && o.layout !== "single";
-  const name = onOwnResource ? `${o.app}-worker` : o.app;
+  const name = onOwnResource ? `${o.app}${WORKER_SUFFIX}` : o.app;
   const group =
     o.worker && o.layout === "job"
       ? ["containerapp", "job", "logs", "show"]
@@ -63,15 +69,30 @@ export async function showLogs(opts: LogsOptions): Promise<number> {
   }
   const az = new Az();
   await az.read(["account", "show"]); // a clear message when az is missing or signed out
+  const layout = state.layout ?? "single";
+  if (opts.worker && layout === "job") await requireExtension(az, "containerapp");
   const args = logsArgs({
     app,
     resourceGroup,
-    layout: state.layout ?? "single",
+    layout,
     worker: opts.worker,
     follow: opts.follow,
     tail,
   });
   return stream(args, az);
+}
+
+/**
+ * `az containerapp job logs show` exists only in the Azure CLI's containerapp extension; without it az
+ * answers "misspelled or not recognized" (or prompts to install it), so ask first and say what to run.
+ */
+async function requireExtension(az: Az, name: string): Promise<void> {
+  const versions = await az.read<string[]>(["extension", "list", "--query", `[?name=='${name}'].version`]);
+  if (versions && versions.length > 0) return;
+  throw new AzExtensionMissingError(
+    name,
+    "The worker's logs in the job layout (`az containerapp job logs show`)",
+  );
 }
 
 /** Runs az with its stdout on ours (log lines as they come); its stderr is kept for the error message. */

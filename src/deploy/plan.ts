@@ -4,7 +4,7 @@ import { DeployInputError } from "./errors.js";
 import { checkName, normalizeLocation } from "./names.js";
 import { type DeploySettings, deploySettings } from "./settings.js";
 import { projectName, readState } from "./state.js";
-import { WORKER_LAYOUTS, type WorkerLayout } from "./template/apps.js";
+import { MAX_APP_NAME, WORKER_LAYOUTS, WORKER_SUFFIX, type WorkerLayout } from "./template/apps.js";
 
 /** Spec §10 prices the UK region; a user elsewhere passes --location. */
 export const DEFAULT_LOCATION = "uksouth";
@@ -31,6 +31,8 @@ export interface Plan {
   app: string;
   resourceGroup: string;
   location: string;
+  /** --location was given: an existing resource group elsewhere is then an error, not a region to follow. */
+  locationGiven: boolean;
   /** Explicit or remembered names; undefined: derived once the subscription is known. */
   registry?: string;
   storageAccount?: string;
@@ -58,6 +60,7 @@ export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = proces
   if (!WORKER_LAYOUTS.includes(layout)) {
     throw new DeployInputError(`--worker-layout "${layout}" is not one of ${WORKER_LAYOUTS.join(", ")}.`);
   }
+  checkWorkerName(app, layout);
   const registry = opts.registry ?? state.registry;
   const storageAccount = opts.storageAccount ?? state.storageAccount;
   if (registry) checkName("registry", registry);
@@ -68,6 +71,7 @@ export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = proces
     app,
     resourceGroup,
     location,
+    locationGiven: opts.location !== undefined,
     registry,
     storageAccount,
     layout,
@@ -76,6 +80,17 @@ export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = proces
     envEntries: opts.env ?? state.env ?? [],
     settings: deploySettings(opts.env ?? state.env ?? []),
   };
+}
+
+/** The separate-app and job layouts also create `<app>-worker`, which must fit the same 32 characters. */
+function checkWorkerName(app: string, layout: WorkerLayout): void {
+  const worker = `${app}${WORKER_SUFFIX}`;
+  if (layout === "single" || worker.length <= MAX_APP_NAME) return;
+  throw new DeployInputError(
+    `--name "${app}" is too long for the ${layout} layout: it also creates "${worker}" (${worker.length} ` +
+      `characters), and Container Apps names have at most ${MAX_APP_NAME}. Use a name of at most ` +
+      `${MAX_APP_NAME - WORKER_SUFFIX.length} characters (--name), or --worker-layout single.`,
+  );
 }
 
 /** Origins as a browser sends them: scheme://host[:port], no path; `*` allows any origin. */

@@ -20,6 +20,8 @@ interface Provider {
 export interface Existing {
   subscriptionId: string;
   groupExisted: boolean;
+  /** Where everything is deployed: the resource group's region (the template follows it). */
+  location: string;
   registry: string;
   registryResourceGroup: string;
   registryExisted: boolean;
@@ -34,13 +36,18 @@ export async function preflight(az: Az, plan: Plan, progress: Progress): Promise
     return a;
   });
 
-  await progress.step(`Container Apps available in ${plan.location}`, async (s) => {
+  const group = await az.read<{ location: string }>(["group", "show", "--name", plan.resourceGroup], {
+    notFoundOk: true,
+  });
+  const location = deployLocation(plan, group && normalizeLocation(group.location));
+
+  await progress.step(`Container Apps available in ${location}`, async (s) => {
     const provider = (await az.read<Provider>(["provider", "show", "--namespace", "Microsoft.App"])) ?? {};
     const regions =
       provider.resourceTypes?.find((t) => t.resourceType.toLowerCase() === "managedenvironments")
         ?.locations ?? [];
-    if (!regions.some((r) => normalizeLocation(r) === plan.location)) {
-      throw new RegionUnavailableError(plan.location, regions.map(normalizeLocation));
+    if (!regions.some((r) => normalizeLocation(r) === location)) {
+      throw new RegionUnavailableError(location, regions.map(normalizeLocation));
     }
     if (provider.registrationState !== "Registered") {
       await az.change(["provider", "register", "--namespace", "Microsoft.App", "--wait"]);
@@ -49,21 +56,22 @@ export async function preflight(az: Az, plan: Plan, progress: Progress): Promise
   });
 
   const groupExisted = await progress.step(`Resource group ${plan.resourceGroup}`, async (s) => {
-    const exists = (await az.read<boolean>(["group", "exists", "--name", plan.resourceGroup])) === true;
-    if (!exists) {
-      await az.change([
-        "group",
-        "create",
-        "--name",
-        plan.resourceGroup,
-        "--location",
-        plan.location,
-        "--tags",
-        "managed-by=praisonai-svc",
-      ]);
+    if (group) {
+      s.status(location === plan.location ? "exists" : `exists in ${location}: everything is deployed there`);
+      return true;
     }
-    s.status(exists ? "exists" : az.dryRun ? "would create" : "created");
-    return exists;
+    await az.change([
+      "group",
+      "create",
+      "--name",
+      plan.resourceGroup,
+      "--location",
+      location,
+      "--tags",
+      "managed-by=praisonai-svc",
+    ]);
+    s.status(az.dryRun ? "would create" : "created");
+    return false;
   });
 
   const derived = globalNames(plan.app, account.id, plan.resourceGroup);
@@ -95,7 +103,7 @@ export async function preflight(az: Az, plan: Plan, progress: Progress): Promise
       "--resource-group",
       plan.resourceGroup,
       "--location",
-      plan.location,
+      location,
       "--sku",
       "Basic",
       "--admin-enabled",
@@ -128,12 +136,28 @@ export async function preflight(az: Az, plan: Plan, progress: Progress): Promise
   return {
     subscriptionId: account.id,
     groupExisted,
+    location,
     registry,
     registryResourceGroup: reg.resourceGroup,
     registryExisted: reg.existed,
     storageAccount,
     storageExisted,
   };
+}
+
+/**
+ * The template puts every resource in its resource group's region. An existing group therefore decides the
+ * region: followed when --location was not given (the default, or the region remembered from the last
+ * deploy), refused when --location names another one, since the user asked for a place we cannot honour.
+ */
+function deployLocation(plan: Plan, groupLocation: string | undefined): string {
+  if (groupLocation === undefined || groupLocation === plan.location) return plan.location;
+  if (!plan.locationGiven) return groupLocation;
+  throw new DeployInputError(
+    `Resource group ${plan.resourceGroup} is in ${groupLocation}, not ${plan.location}, and a deployment ` +
+      `goes where its resource group is. Pass --location ${groupLocation} to deploy there, or ` +
+      `--resource-group <new name> to deploy to ${plan.location}.`,
+  );
 }
 
 async function checkAvailable(

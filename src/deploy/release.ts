@@ -1,10 +1,10 @@
 // The release steps: build the image in the cloud, write the template, settle the API keys, deploy.
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { generateApiKey, type KeySource, secretParametersFile } from "./api-keys.js";
+import { generateApiKey, type KeySource, runningApiKeys, secretParametersFile } from "./api-keys.js";
 import type { Az } from "./az.js";
 import { AzCommandError } from "./errors.js";
-import { sourceTag } from "./image.js";
+import { BUILD_TIMEOUT_SECONDS, BUILD_WAIT_MS, imageExists, sourceTag } from "./image.js";
 import type { Plan } from "./plan.js";
 import type { Existing } from "./preflight.js";
 import type { Progress } from "./progress.js";
@@ -30,16 +30,10 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
   const image = `${found.registry}.azurecr.io/${plan.app}:${tag}`;
 
   await progress.step(`Image ${plan.app}:${tag}`, async (s) => {
-    const built =
-      found.registryExisted &&
-      (await az.read(
-        ["acr", "repository", "show", "--name", found.registry, "--image", `${plan.app}:${tag}`],
-        {
-          notFoundOk: true,
-        },
-      ));
-    if (built) return s.status("already built");
-    const run = await az.change<{ runId?: string; status?: string }>([
+    if (found.registryExisted && (await imageExists(az, found.registry, plan.app, tag))) {
+      return s.status("already built");
+    }
+    const build = [
       "acr",
       "build",
       "--registry",
@@ -50,9 +44,10 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
       path.join(plan.dir, "Dockerfile"),
       "--no-logs",
       "--timeout",
-      "3600",
+      String(BUILD_TIMEOUT_SECONDS),
       plan.dir,
-    ]);
+    ];
+    const run = await az.change<{ runId?: string; status?: string }>(build, { timeoutMs: BUILD_WAIT_MS });
     if (run && run.status !== "Succeeded") {
       throw new AzCommandError(
         `az acr build (run ${run.runId ?? "?"})`,
@@ -70,6 +65,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
     workerTerminationGraceSeconds: plan.settings.terminationGraceSeconds,
     jobReplicaTimeoutSeconds: jobReplicaTimeout(plan.settings.jobTimeoutSeconds),
     cors: plan.corsOrigins.length > 0,
+    storage: plan.settings.storage,
   });
   const parameters = buildParameters({
     appName: plan.app,
@@ -91,23 +87,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
   const deployment = `praisonai-svc-${fingerprint.slice(0, 12)}`;
 
   const keys = await progress.step("API keys", async (s) => {
-    const current =
-      found.groupExisted &&
-      (await az.read<{ value?: string }>(
-        [
-          "containerapp",
-          "secret",
-          "show",
-          "--name",
-          plan.app,
-          "--resource-group",
-          plan.resourceGroup,
-          "--secret-name",
-          "api-keys",
-        ],
-        { notFoundOk: true },
-      ));
-    const existing = current ? current.value : undefined;
+    const existing = found.groupExisted ? await runningApiKeys(az, plan.app, plan.resourceGroup) : undefined;
     if (existing) az.secret(existing);
     const source: KeySource = plan.apiKeys ? "given" : existing ? "kept" : "generated";
     const value = plan.apiKeys ?? existing ?? generateApiKey();

@@ -2,6 +2,7 @@
 import { SETTINGS, type Setting } from "../config/settings.js";
 import { DeployInputError } from "./errors.js";
 import type { EnvVar } from "./template/containers.js";
+import type { StorageNames } from "./template/storage.js";
 
 /**
  * Azure's termination grace period: the longest a replica gets between SIGTERM and SIGKILL.
@@ -30,6 +31,8 @@ export interface DeploySettings {
   /** Seconds between SIGTERM and SIGKILL for worker replicas. */
   terminationGraceSeconds: number;
   jobTimeoutSeconds: number;
+  /** The queue, tables and container the service will use: the template creates these, not the defaults. */
+  storage: StorageNames;
 }
 
 /** Parses `--env NAME=value` entries; each is checked by its setting's own parser (errors name the variable). */
@@ -74,10 +77,17 @@ export function deploySettings(entries: string[]): DeploySettings {
   // The Container Apps ingress is one proxy that appends the client's address to X-Forwarded-For:
   // without trusting it, every client would share the ingress's address and one rate limit.
   if (!values.has(SETTINGS.trustProxy.env)) values.set(SETTINGS.trustProxy.env, "true");
+  const name = (s: Setting<string>): string => s.parse(values.get(s.env) ?? s.default, s.env);
   return {
     env: [...values].map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name)),
     workerGraceSeconds,
     terminationGraceSeconds: Math.ceil(workerGraceSeconds) + RELEASE_MARGIN_SECONDS,
     jobTimeoutSeconds,
+    storage: {
+      table: name(SETTINGS.table),
+      queue: name(SETTINGS.queue),
+      poisonQueue: name(SETTINGS.poisonQueue),
+      container: name(SETTINGS.container),
+    },
   };
 }

@@ -12,10 +12,14 @@ import {
   STORAGE_ID,
 } from "./arm.js";
 import { container, type EnvVar, registries, secrets } from "./containers.js";
-import { STORAGE_NAMES } from "./storage.js";
+import { STORAGE_NAMES, type StorageNames } from "./storage.js";
 
 export type WorkerLayout = "single" | "separate-app" | "job";
 export const WORKER_LAYOUTS: WorkerLayout[] = ["single", "separate-app", "job"];
+/** The worker's own app or job in the separate-app and job layouts is `<app>-worker`. */
+export const WORKER_SUFFIX = "-worker";
+/** Container Apps and Container Apps jobs: 2-32 characters. */
+export const MAX_APP_NAME = 32;
 
 /** Spec §5.1: scale to zero, hard cap of 3 replicas, 20 concurrent requests, 10 queued messages. */
 export const SCALE = { minReplicas: 0, maxReplicas: 3, concurrentRequests: 20, queueLength: 10 } as const;
@@ -32,20 +36,26 @@ export interface AppsInput {
   jobReplicaTimeoutSeconds: number;
   /** Include the ingress CORS policy (origins come from the corsOrigins parameter). */
   cors: boolean;
+  /** The queue, table and container names the service is configured with. @default STORAGE_NAMES */
+  storage?: StorageNames;
 }
 
 const HTTP_RULE: Json = {
   name: "http",
   http: { metadata: { concurrentRequests: String(SCALE.concurrentRequests) } },
 };
-const QUEUE_RULE: Json = {
+/**
+ * Replicas for queued jobs. KEDA (2.10 and later) counts invisible messages too, so a job in progress keeps
+ * its replica counted until the job's message is deleted: the queue never looks empty mid-job.
+ */
+const queueRule = (queueName: string): Json => ({
   name: "queue-depth",
   azureQueue: {
-    queueName: STORAGE_NAMES.queue,
+    queueName,
     queueLength: SCALE.queueLength,
     auth: [{ secretRef: "queue-conn", triggerParameter: "connection" }],
   },
-};
+});
 const DEPENDS = [expr(ENVIRONMENT_ID), expr(STORAGE_ID), expr(INSIGHTS_ID)];
 
 function ingress(cors: boolean): Json {
@@ -100,11 +110,11 @@ function app(o: {
 }
 
 /** An event-driven Container Apps job: one execution per burst of queued messages, drained then exits. */
-function workerJob(input: AppsInput): Resource {
+function workerJob(input: AppsInput, queueName: string): Resource {
   return {
     type: "Microsoft.App/jobs",
     apiVersion: API.app,
-    name: expr(appNamed("-worker")),
+    name: expr(appNamed(WORKER_SUFFIX)),
     location: expr(param("location")),
     dependsOn: DEPENDS,
     properties: {
@@ -127,8 +137,11 @@ function workerJob(input: AppsInput): Resource {
                 name: "queue-depth",
                 type: "azure-queue",
                 metadata: {
-                  queueName: STORAGE_NAMES.queue,
+                  queueName,
                   queueLength: String(SCALE.queueLength),
+                  // Only waiting jobs start executions: the messages of jobs a running execution holds are
+                  // invisible, and counting them (KEDA's default) would start executions that find nothing.
+                  queueLengthStrategy: "visibleonly",
                   accountName: expr(param("storageAccountName")),
                 },
                 auth: [{ secretRef: "queue-conn", triggerParameter: "connection" }],
@@ -154,14 +167,15 @@ function workerJob(input: AppsInput): Resource {
 export function appResources(input: AppsInput): Resource[] {
   const name = param("appName");
   const grace = input.workerTerminationGraceSeconds;
+  const queue = (input.storage ?? STORAGE_NAMES).queue;
   if (input.layout === "single") {
-    return [app({ name, roles: ["api", "worker"], input, rules: [HTTP_RULE, QUEUE_RULE], grace })];
+    return [app({ name, roles: ["api", "worker"], input, rules: [HTTP_RULE, queueRule(queue)], grace })];
   }
   // The API alone needs only the request timeout to drain; the worker gets the job-sized grace.
   const api = app({ name, roles: ["api"], input, rules: [HTTP_RULE], grace: API_TERMINATION_GRACE_SECONDS });
   const worker =
     input.layout === "job"
-      ? workerJob(input)
-      : app({ name: appNamed("-worker"), roles: ["worker"], input, rules: [QUEUE_RULE], grace });
+      ? workerJob(input, queue)
+      : app({ name: appNamed(WORKER_SUFFIX), roles: ["worker"], input, rules: [queueRule(queue)], grace });
   return [api, worker];
 }

@@ -1,5 +1,6 @@
 // The two containers (api, worker) of the service, their secrets and how they pull the image.
 import { API_PORT } from "../../scaffold/dockerfile.js";
+import { API_KEYS_SECRET } from "../api-keys.js";
 import { API, expr, type Json, param, REGISTRY_ID, STORAGE_CONNECTION } from "./arm.js";
 import { INSIGHTS_CONNECTION } from "./monitoring.js";
 
@@ -26,7 +27,7 @@ export function secrets(role: Role | "both"): Json[] {
       value: expr(`listCredentials(${REGISTRY_ID}, '${API.registry}').passwords[0].value`),
     },
   ];
-  if (role !== "worker") list.push({ name: "api-keys", value: expr(param("apiKeys")) });
+  if (role !== "worker") list.push({ name: API_KEYS_SECRET, value: expr(param("apiKeys")) });
   return list;
 }
 
@@ -54,7 +55,7 @@ const SECRET_ENV: [string, string][] = [
 export function container(role: Role, settings: EnvVar[], command?: string[]): Json {
   const env: Json[] = [
     ...SECRET_ENV.map(([name, secretRef]) => ({ name, secretRef })),
-    ...(role === "api" ? [{ name: "PRAISONAI_SVC_API_KEYS", secretRef: "api-keys" }] : []),
+    ...(role === "api" ? [{ name: "PRAISONAI_SVC_API_KEYS", secretRef: API_KEYS_SECRET }] : []),
     ...settings.map((s) => ({ name: s.name, value: s.value })),
   ];
   const base: { [key: string]: Json } = {

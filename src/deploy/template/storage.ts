@@ -5,20 +5,28 @@ import { API, expr, param, type Resource, STORAGE_ID } from "./arm.js";
 /** Days after which results (and stored payloads) are deleted (spec §5.2: 30-day lifecycle rule). */
 export const OUTPUT_RETENTION_DAYS = 30;
 
-/** The resource names the service uses by default, from the settings table. */
-export const STORAGE_NAMES = {
+/** The storage resources the service uses: the template creates them, and the queue scale rule watches one. */
+export interface StorageNames {
+  table: string;
+  queue: string;
+  poisonQueue: string;
+  container: string;
+}
+
+/** The names the service uses when no setting changes them, from the settings table. */
+export const STORAGE_NAMES: StorageNames = {
   table: SETTINGS.table.default,
   queue: SETTINGS.queue.default,
   poisonQueue: SETTINGS.poisonQueue.default,
   container: SETTINGS.container.default,
-} as const;
+};
 
 const account = param("storageAccountName");
 const child = (path: string): string => expr(`format('{0}/${path}', ${account})`);
 const dependsOnAccount = [expr(STORAGE_ID)];
 
-export function storageResources(): Resource[] {
-  const { table, queue, poisonQueue, container } = STORAGE_NAMES;
+export function storageResources(names: StorageNames = STORAGE_NAMES): Resource[] {
+  const { table, queue, poisonQueue, container } = names;
   return [
     {
       type: "Microsoft.Storage/storageAccounts",

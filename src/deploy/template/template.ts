@@ -57,7 +57,7 @@ export function buildTemplate(input: AppsInput): Record<string, Json> {
       description: `Job service on Azure Container Apps, worker layout: ${input.layout}. Regenerated on every deploy.`,
     },
     parameters: PARAMETERS,
-    resources: [...storageResources(), ...monitoringResources(), ...appResources(input)],
+    resources: [...storageResources(input.storage), ...monitoringResources(), ...appResources(input)],
     outputs: {
       apiUrl: {
         type: "string",
