@@ -9,7 +9,7 @@ import { handlersFile, handlerTestFile } from "./handlers.js";
 import { type Origin, packageOrigin } from "./origin.js";
 import { gitignore, packageJson, tsconfig } from "./project-files.js";
 import { readme } from "./readme.js";
-import { packInto } from "./vendor.js";
+import { type Dependency, dependencyOn, VENDOR_DIR } from "./vendor.js";
 
 export interface NewServiceOptions {
   /** Project and package name; also the default Container App name, hence its rules. */
@@ -21,15 +21,6 @@ export interface NewServiceOptions {
   cwd?: string;
   /** Where this praisonai-svc came from; decides the dependency. @default detected from its install */
   origin?: Origin;
-}
-
-/** What the new project depends on for praisonai-svc, and why. */
-export interface Dependency {
-  /** The package.json value: `^<version>`, or `file:vendor/praisonai-svc-<version>.tgz`. */
-  spec: string;
-  origin: Origin;
-  /** The packed tarball, relative to the project, when the registry cannot serve this copy. */
-  tarball?: string;
 }
 
 /** Lowercase letters, digits and single hyphens, 2-32 characters: valid for npm and as a Container App name. */
@@ -66,15 +57,12 @@ export function createServiceProject(opts: NewServiceOptions): {
   const origin = opts.origin ?? packageOrigin(PACKAGE_ROOT, own.name);
   const createdDir = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
-  let dependency: Dependency = { spec: `^${own.version}`, origin };
-  if (origin.from !== "registry") {
-    try {
-      const tarball = packInto(origin.root, dir);
-      dependency = { spec: `file:${tarball}`, origin, tarball };
-    } catch (error) {
-      rmSync(createdDir ? dir : path.join(dir, "vendor"), { recursive: true, force: true });
-      throw error;
-    }
+  let dependency: Dependency;
+  try {
+    dependency = dependencyOn(origin, own.version, dir);
+  } catch (error) {
+    rmSync(createdDir ? dir : path.join(dir, VENDOR_DIR), { recursive: true, force: true });
+    throw error;
   }
   const title = opts.name
     .split("-")

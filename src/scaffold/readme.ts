@@ -1,5 +1,5 @@
 // The README of a new service: how to run, test and deploy it.
-import type { Dependency } from "./generate.js";
+import type { Dependency } from "./vendor.js";
 
 export function readme({
   name,

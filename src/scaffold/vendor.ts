@@ -4,8 +4,25 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../cli/errors.js";
+import type { Origin } from "./origin.js";
 
 export const VENDOR_DIR = "vendor";
+
+/** What a new project depends on for praisonai-svc, and why. */
+export interface Dependency {
+  /** The package.json value: `^<version>`, or `file:vendor/praisonai-svc-<version>.tgz`. */
+  spec: string;
+  origin: Origin;
+  /** The packed tarball, relative to the project, when the registry cannot serve this copy. */
+  tarball?: string;
+}
+
+/** The registry's range for a copy from the registry; otherwise this copy, packed into the project. */
+export function dependencyOn(origin: Origin, version: string, projectDir: string): Dependency {
+  if (origin.from === "registry") return { spec: `^${version}`, origin };
+  const tarball = packInto(origin.root, projectDir);
+  return { spec: `file:${tarball}`, origin, tarball };
+}
 
 /** Runs `npm pack` on `root` into `<projectDir>/vendor/`; returns the tarball's path relative to the project. */
 export function packInto(root: string, projectDir: string): string {

@@ -1,7 +1,8 @@
 // `praisonai-svc new service <name> [--package <pkg>]`: scaffolds a runnable one-file service project.
 import path from "node:path";
 import type { Command } from "commander";
-import { createServiceProject, type Dependency } from "../../scaffold/generate.js";
+import { createServiceProject } from "../../scaffold/generate.js";
+import type { Dependency } from "../../scaffold/vendor.js";
 import { CliError } from "../errors.js";
 
 export function newCommand(program: Command): void {
