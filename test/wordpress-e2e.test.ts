@@ -2,8 +2,9 @@
 // The WordPress plugin end to end: a real WordPress (Debian's, on MariaDB, served by `php -S`), the plugin
 // installed from its zip through the admin screens, the PPT example served by `praisonai-svc run` with API
 // keys on, and headless Chromium. One site, one service and one browser serve every case, in order.
-import { randomBytes } from "node:crypto";
+
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -11,12 +12,12 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
 import { buildWidget, zipPlugin } from "../wordpress/build.js";
-import { type CliProcess, ROOT, runCli, waitForHealth } from "./support/cli.js";
 import { launchChromium, logIn, type Received, recordTraffic } from "./support/browser.js";
+import { type CliProcess, ROOT, runCli, waitForHealth } from "./support/cli.js";
 import { readPptx } from "./support/pptx.js";
+import { startStandalonePage } from "./support/standalone-page.js";
 import { isolatedEnv } from "./support/storage.js";
 import { debugLog, startWordPress, type WordPressSite } from "./support/wordpress.js";
-import { startStandalonePage } from "./support/standalone-page.js";
 
 const run = promisify(execFile);
 const HANDLERS = "examples/ppt/handlers.ts";
@@ -51,7 +52,10 @@ async function stopService(): Promise<void> {
 }
 
 /** A browser context whose traffic is recorded (for the API-key check), optionally logged in. */
-async function userPage(user?: "admin" | "alice" | "bob", viewport = { width: 1100, height: 900 }): Promise<Page> {
+async function userPage(
+  user?: "admin" | "alice" | "bob",
+  viewport = { width: 1100, height: 900 },
+): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   contexts.push(context);
   recordTraffic(context, received);
@@ -68,7 +72,11 @@ async function watchAnnouncements(page: Page, widget = 0): Promise<() => Promise
     const live = document.querySelectorAll(".praisonai-chat__sr")[n] as HTMLElement;
     const seen: string[] = [];
     (window as unknown as { __seen: string[] }).__seen = seen;
-    new MutationObserver(() => seen.push(live.textContent ?? "")).observe(live, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(() => seen.push(live.textContent ?? "")).observe(live, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
   }, widget);
   return () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
 }
@@ -81,14 +89,22 @@ async function downloadPptx(page: Page, button: string): Promise<Uint8Array> {
 }
 
 /** A REST call made from inside the page, with the page's own nonce (as the widget would). */
-async function restFromPage(page: Page, route: string, init: { method?: string; body?: string; type?: string } = {}) {
+async function restFromPage(
+  page: Page,
+  route: string,
+  init: { method?: string; body?: string; type?: string } = {},
+) {
   return page.evaluate(
     async ({ route, init }) => {
       const el = document.querySelector<HTMLElement>("[data-praisonai-chat]");
       const base = el?.dataset.restUrl ?? "";
       const res = await fetch(base + route, {
         method: init.method ?? "GET",
-        headers: { "X-WP-Nonce": el?.dataset.nonce ?? "", ...(init.type ? { "Content-Type": init.type } : {}), Accept: "application/json" },
+        headers: {
+          "X-WP-Nonce": el?.dataset.nonce ?? "",
+          ...(init.type ? { "Content-Type": init.type } : {}),
+          Accept: "application/json",
+        },
         body: init.body,
         redirect: "manual",
       });
@@ -132,9 +148,20 @@ describe("the WordPress plugin on a real WordPress", () => {
     await Promise.all([page.waitForLoadState("load"), page.click("#install-plugin-submit")]);
     await expect(page.locator("body")).toBeDefined();
     expect(await page.textContent("body")).toContain("Plugin installed successfully");
-    await Promise.all([page.waitForURL(/plugins\.php/), page.click("a.button-primary:has-text('Activate Plugin')")]);
+    await Promise.all([
+      page.waitForURL(/plugins\.php/),
+      page.click("a.button-primary:has-text('Activate Plugin')"),
+    ]);
     expect(await page.textContent("#message")).toContain("activated");
-    const { stdout } = await run("mysql", ["-h", "127.0.0.1", "-u", "root", "-N", "-e", `SHOW TABLES FROM \`${site.database}\` LIKE 'wp_praisonai_jobs'`]);
+    const { stdout } = await run("mysql", [
+      "-h",
+      "127.0.0.1",
+      "-u",
+      "root",
+      "-N",
+      "-e",
+      `SHOW TABLES FROM \`${site.database}\` LIKE 'wp_praisonai_jobs'`,
+    ]);
     expect(stdout.trim()).toBe("wp_praisonai_jobs");
   }, 60_000);
 
@@ -163,11 +190,17 @@ describe("the WordPress plugin on a real WordPress", () => {
 
     // An empty key field keeps the saved key: saving again changes nothing that works.
     await Promise.all([page.waitForLoadState("load"), page.click("#submit")]);
-    await Promise.all([page.waitForURL(/options-general/), page.click("button[formaction$='praisonai_test=ppt']")]);
+    await Promise.all([
+      page.waitForURL(/options-general/),
+      page.click("button[formaction$='praisonai_test=ppt']"),
+    ]);
     const proxyResult = await page.textContent("#praisonai-test-result");
     expect(proxyResult).toContain("Reached PraisonAI PPT 1.0.0");
     expect(proxyResult).toContain("API key accepted");
-    await Promise.all([page.waitForURL(/options-general/), page.click("button[formaction*='praisonai_test=ppt-direct']")]);
+    await Promise.all([
+      page.waitForURL(/options-general/),
+      page.click("button[formaction*='praisonai_test=ppt-direct']"),
+    ]);
     const directResult = await page.textContent("#praisonai-test-result");
     expect(directResult).toContain("Token accepted");
     expect(directResult).toContain(`Browsers on ${site.url} may call the service (CORS)`);
@@ -198,7 +231,9 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(await page.inputValue(".praisonai-chat__input")).toBe("");
     jobs.alice = (await page.getAttribute(".praisonai-chat__message", "data-job-id")) ?? undefined;
 
-    const pptx = await readPptx(await downloadPptx(page, ".praisonai-chat__message .praisonai-chat__download"));
+    const pptx = await readPptx(
+      await downloadPptx(page, ".praisonai-chat__message .praisonai-chat__download"),
+    );
     expect(pptx.slides).toHaveLength(10);
     expect(pptx.slides[0]?.shapes.get("Title")).toBe("Faith, Hope and Love");
     await page.screenshot({ path: path.join(SHOTS, "wordpress-widget.png"), fullPage: true });
@@ -232,7 +267,9 @@ describe("the WordPress plugin on a real WordPress", () => {
     }
     // Following the download link itself, as a browser would:
     const nonce = await bob.getAttribute("[data-praisonai-chat]", "data-nonce");
-    const direct = await bob.goto(`${site.url}/?rest_route=/praisonai/v1/jobs/${id}/download&_wpnonce=${nonce}`);
+    const direct = await bob.goto(
+      `${site.url}/?rest_route=/praisonai/v1/jobs/${id}/download&_wpnonce=${nonce}`,
+    );
     expect(direct?.status()).toBe(404);
     // Bob's own files do not list it.
     await bob.goto(pageUrl(site.pages.chat));
@@ -266,16 +303,23 @@ describe("the WordPress plugin on a real WordPress", () => {
     const page = await userPage("alice");
     const calls: { url: string; auth?: string; apiKey?: string }[] = [];
     page.on("request", (r) => {
-      if (r.url().startsWith(serviceUrl)) calls.push({ url: r.url(), auth: r.headers().authorization, apiKey: r.headers()["x-api-key"] });
+      if (r.url().startsWith(serviceUrl))
+        calls.push({ url: r.url(), auth: r.headers().authorization, apiKey: r.headers()["x-api-key"] });
     });
     await page.goto(pageUrl(site.pages.two));
     const direct = page.locator(".praisonai-chat").nth(1);
     await direct.locator(".praisonai-chat__example").click();
-    await page.waitForFunction(() => (document.querySelectorAll<HTMLTextAreaElement>(".praisonai-chat__input")[1]?.value ?? "").includes("presentation_title"));
+    await page.waitForFunction(() =>
+      (document.querySelectorAll<HTMLTextAreaElement>(".praisonai-chat__input")[1]?.value ?? "").includes(
+        "presentation_title",
+      ),
+    );
     await direct.locator(".praisonai-chat__send").click();
     await direct.locator('.praisonai-chat__message[data-status="done"]').waitFor({ timeout: 60_000 });
     jobs.direct = (await direct.locator(".praisonai-chat__message").getAttribute("data-job-id")) ?? undefined;
-    const pptx = await readPptx(await downloadPptx(page, ".praisonai-chat >> nth=1 >> .praisonai-chat__download"));
+    const pptx = await readPptx(
+      await downloadPptx(page, ".praisonai-chat >> nth=1 >> .praisonai-chat__download"),
+    );
     expect(pptx.slides[0]?.shapes.get("Title")).toBe("Faith, Hope and Love");
 
     // The other widget on the page has nothing in its thread.
@@ -284,23 +328,34 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(posts.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.apiKey === undefined)).toBe(true);
     const token = calls.find((c) => c.auth)?.auth?.replace(/^Bearer /, "") ?? "";
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ aud: "praisonai-svc", iss: site.url, sub: expect.stringMatching(/^wp-user-\d+$/) });
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(claims).toMatchObject({
+      aud: "praisonai-svc",
+      iss: site.url,
+      sub: expect.stringMatching(/^wp-user-\d+$/),
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBeLessThanOrEqual(300);
   }, 90_000);
 
   it("says so when the service is down, keeps the text, and finishes a job once the service is back", async () => {
     const page = await userPage("alice");
     await page.goto(pageUrl(site.pages.chat));
-    const sample = await SAMPLE_YAML();
+    // A payload of its own: the service would return the earlier job for the same one (it dedupes).
+    const sample = (await SAMPLE_YAML()).replace(
+      /^presentation_title: .*$/m,
+      "presentation_title: Kept through an outage",
+    );
+    expect(sample).toContain("Kept through an outage");
     await stopService();
     await page.fill(".praisonai-chat__input", sample);
     await page.click(".praisonai-chat__send");
-    await page.waitForSelector(".praisonai-chat__error p").catch(async (e) => {
-      console.log(await page.innerHTML(".praisonai-chat"), site.log().slice(-3000));
-      throw e;
-    });
-    expect(await page.textContent(".praisonai-chat__error")).toContain("cannot be reached right now, so nothing was submitted");
+    await page.waitForSelector(".praisonai-chat__error p");
+    expect(await page.textContent(".praisonai-chat__error")).toContain(
+      "cannot be reached right now, so nothing was submitted",
+    );
     expect(await page.inputValue(".praisonai-chat__input")).toBe(sample);
 
     // The API alone: the job is accepted and waits in the queue.
@@ -333,10 +388,19 @@ describe("the WordPress plugin on a real WordPress", () => {
     }
     expect(order).toEqual(["praisonai-chat__file", "praisonai-chat__example", "praisonai-chat__send"]);
     // Every control has a name a screen reader can read.
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll(".praisonai-chat textarea, .praisonai-chat input, .praisonai-chat button")].filter(
-        (el) => !(el as HTMLElement).closest("label") && !el.getAttribute("aria-label") && !(el.id && document.querySelector(`label[for="${el.id}"]`)) && !el.textContent?.trim(),
-      ).length,
+    const unnamed = await page.evaluate(
+      () =>
+        [
+          ...document.querySelectorAll(
+            ".praisonai-chat textarea, .praisonai-chat input, .praisonai-chat button",
+          ),
+        ].filter(
+          (el) =>
+            !(el as HTMLElement).closest("label") &&
+            !el.getAttribute("aria-label") &&
+            !(el.id && document.querySelector(`label[for="${el.id}"]`)) &&
+            !el.textContent?.trim(),
+        ).length,
     );
     expect(unnamed).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, "wordpress-widget-320.png"), fullPage: true });
@@ -349,7 +413,13 @@ describe("the WordPress plugin on a real WordPress", () => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });
     await page.goto(`${standalone.url}/?service=${encodeURIComponent(serviceUrl)}`);
-    await page.fill(".praisonai-chat__input", JSON.stringify({ presentation_title: "Outside", sections: [{ section: "A", verses: [{ reference: "R", text: "T" }] }] }));
+    await page.fill(
+      ".praisonai-chat__input",
+      JSON.stringify({
+        presentation_title: "Outside",
+        sections: [{ section: "A", verses: [{ reference: "R", text: "T" }] }],
+      }),
+    );
     await page.click(".praisonai-chat__send");
     await page.waitForSelector('.praisonai-chat__message[data-status="done"]', { timeout: 60_000 });
     expect(violations).toEqual([]);
@@ -365,7 +435,10 @@ describe("the WordPress plugin on a real WordPress", () => {
     await page.screenshot({ path: path.join(SHOTS, "wordpress-history.png"), fullPage: true });
 
     await page.selectOption("#praisonai-filter-service", "ppt-direct");
-    await Promise.all([page.waitForLoadState("load"), page.click("#post-query-submit, input[name=filter_action]")]);
+    await Promise.all([
+      page.waitForLoadState("load"),
+      page.click("#post-query-submit, input[name=filter_action]"),
+    ]);
     const directRows = await rows.allTextContents();
     expect(directRows).toHaveLength(1);
     expect(directRows[0]).toContain(jobs.direct as string);
@@ -403,7 +476,9 @@ describe("the WordPress plugin on a real WordPress", () => {
 
   it("never let the API key or the token secret reach the browser, and logged no PHP notice from the plugin", async () => {
     expect(received.length).toBeGreaterThan(100);
-    const leaks = received.filter((r) => r.text.includes(API_KEY) || r.text.includes(JWT_SECRET)).map((r) => r.url);
+    const leaks = received
+      .filter((r) => r.text.includes(API_KEY) || r.text.includes(JWT_SECRET))
+      .map((r) => r.url);
     expect(leaks).toEqual([]);
     const notices = (await debugLog(site)).split("\n").filter((l) => l.includes("/plugins/praisonai-svc/"));
     expect(notices).toEqual([]);

@@ -16,7 +16,13 @@ const FIXED_DATE = new Date("2020-01-01T00:00:00Z");
 
 /** Bundles the widget into one JS and one CSS file inside the plugin. */
 export async function buildWidget(): Promise<void> {
-  const common = { bundle: true, minify: true, sourcemap: false, legalComments: "none" as const, logLevel: "warning" as const };
+  const common = {
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    legalComments: "none" as const,
+    logLevel: "warning" as const,
+  };
   await build({
     ...common,
     entryPoints: [path.join(WIDGET_DIR, "index.ts")],
@@ -54,7 +60,10 @@ export async function zipPlugin(): Promise<string> {
   for await (const file of files(PLUGIN_DIR)) {
     const rel = path.relative(PLUGIN_DIR, file).split(path.sep).join("/");
     const { mode } = await stat(file);
-    zip.file(`praisonai-svc/${rel}`, await readFile(file), { unixPermissions: mode & 0o644, date: FIXED_DATE });
+    zip.file(`praisonai-svc/${rel}`, await readFile(file), {
+      unixPermissions: mode & 0o644,
+      date: FIXED_DATE,
+    });
   }
   await mkdir(OUT_DIR, { recursive: true });
   const out = path.join(OUT_DIR, `praisonai-svc-${await pluginVersion()}.zip`);

@@ -9,7 +9,7 @@ import { ROOT } from "./cli.js";
 
 const ASSETS = path.join(ROOT, "wordpress", "praisonai-svc", "assets");
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function startStandalonePage(o: { jwtSecret: string; issuer: string }) {
   let lastCsp = "";
@@ -38,7 +38,7 @@ export async function startStandalonePage(o: { jwtSecret: string; issuer: string
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": lastCsp });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Slides</title><link rel="stylesheet" href="/widget.css"></head><body>
-<div data-praisonai-chat data-label="Slides" data-service-url="${escape(service)}" data-token-url="/token"></div>
+<div data-praisonai-chat data-label="Slides" data-service-url="${escapeHtml(service)}" data-token-url="/token"></div>
 <script src="/widget.js" defer></script></body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

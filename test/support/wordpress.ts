@@ -32,7 +32,16 @@ async function mysql(sql: string): Promise<void> {
 
 function wpConfig(database: string, url: string): string {
   const salt = () => randomBytes(32).toString("hex");
-  const keys = ["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"];
+  const keys = [
+    "AUTH_KEY",
+    "SECURE_AUTH_KEY",
+    "LOGGED_IN_KEY",
+    "NONCE_KEY",
+    "AUTH_SALT",
+    "SECURE_AUTH_SALT",
+    "LOGGED_IN_SALT",
+    "NONCE_SALT",
+  ];
   return `<?php
 define('DB_NAME', '${database}');
 define('DB_USER', 'root');
@@ -69,10 +78,17 @@ export async function startWordPress(name: string): Promise<WordPressSite> {
   const url = `http://127.0.0.1:${port}`;
   await writeFile(path.join(dir, "wp-config.php"), wpConfig(database, url));
   await mkdir(path.join(dir, "wp-content", "mu-plugins"), { recursive: true });
-  await copyFile(path.join(E2E, "mu-plugin.php"), path.join(dir, "wp-content", "mu-plugins", "praisonai-test-site.php"));
+  await copyFile(
+    path.join(E2E, "mu-plugin.php"),
+    path.join(dir, "wp-content", "mu-plugins", "praisonai-test-site.php"),
+  );
   await mysql(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
 
-  const passwords = { admin: randomBytes(9).toString("hex"), alice: randomBytes(9).toString("hex"), bob: randomBytes(9).toString("hex") };
+  const passwords = {
+    admin: randomBytes(9).toString("hex"),
+    alice: randomBytes(9).toString("hex"),
+    bob: randomBytes(9).toString("hex"),
+  };
   const env = { PRAISONAI_TEST_USERS: JSON.stringify(passwords), PRAISONAI_TEST_SITE: dir };
   const installed = await run("php", [path.join(E2E, "install-site.php"), dir], {
     env: { ...process.env, ...env },

@@ -1,7 +1,6 @@
 /* PraisonAI chat block for the editor: plain JavaScript on WordPress's globals, no build step.
  * The block stores only the service name; the server renders it through the shortcode. */
-(function (wp) {
-  'use strict';
+((wp) => {
   var el = wp.element.createElement;
   var __ = wp.i18n.__;
   var useBlockProps = wp.blockEditor.useBlockProps;
@@ -10,40 +9,45 @@
   var TextControl = wp.components.TextControl;
   var Placeholder = wp.components.Placeholder;
 
-  wp.blocks.registerBlockType('praisonai/chatbot', {
+  wp.blocks.registerBlockType("praisonai/chatbot", {
     apiVersion: 2,
-    title: __('PraisonAI chat', 'praisonai-svc'),
-    description: __('A chat that sends YAML or JSON to a PraisonAI service and hands back the file.', 'praisonai-svc'),
-    icon: 'format-chat',
-    category: 'widgets',
-    attributes: { service: { type: 'string', default: '' } },
-    edit: function (props) {
+    title: __("PraisonAI chat", "praisonai-svc"),
+    description: __(
+      "A chat that sends YAML or JSON to a PraisonAI service and hands back the file.",
+      "praisonai-svc",
+    ),
+    icon: "format-chat",
+    category: "widgets",
+    attributes: { service: { type: "string", default: "" } },
+    edit: (props) => {
       var service = props.attributes.service;
       return el(
-        'div',
+        "div",
         useBlockProps(),
         el(
           InspectorControls,
           null,
           el(
             PanelBody,
-            { title: __('Service', 'praisonai-svc') },
+            { title: __("Service", "praisonai-svc") },
             el(TextControl, {
-              label: __('Service name (as in Settings → PraisonAI)', 'praisonai-svc'),
+              label: __("Service name (as in Settings → PraisonAI)", "praisonai-svc"),
               value: service,
-              onChange: function (value) { props.setAttributes({ service: value }); }
-            })
-          )
+              onChange: (value) => {
+                props.setAttributes({ service: value });
+              },
+            }),
+          ),
         ),
         el(Placeholder, {
-          icon: 'format-chat',
-          label: __('PraisonAI chat', 'praisonai-svc'),
+          icon: "format-chat",
+          label: __("PraisonAI chat", "praisonai-svc"),
           instructions: service
-            ? __('Shows the chat for this service on the page:', 'praisonai-svc') + ' ' + service
-            : __('Set the service name in the block settings.', 'praisonai-svc')
-        })
+            ? __("Shows the chat for this service on the page:", "praisonai-svc") + " " + service
+            : __("Set the service name in the block settings.", "praisonai-svc"),
+        }),
       );
     },
-    save: function () { return null; }
+    save: () => null,
   });
 })(window.wp);

@@ -75,11 +75,14 @@ function directApi(config: WidgetConfig): JobApi {
     recent: site?.recent,
     report: config.restUrl
       ? async (id) => {
-          await requestJson(restUrl(config.restUrl as string, `jobs/${id}/sync`, { service: config.service }), {
-            method: "POST",
-            headers: nonce,
-            credentials: "same-origin",
-          });
+          await requestJson(
+            restUrl(config.restUrl as string, `jobs/${id}/sync`, { service: config.service }),
+            {
+              method: "POST",
+              headers: nonce,
+              credentials: "same-origin",
+            },
+          );
         }
       : undefined,
   };
@@ -88,7 +91,16 @@ function directApi(config: WidgetConfig): JobApi {
 /** The example JSON body of `POST /jobs` in an OpenAPI document. */
 export function exampleOf(openapi: unknown): unknown {
   const doc = openapi as {
-    paths?: Record<string, { post?: { requestBody?: { content?: Record<string, { example?: unknown; schema?: { examples?: unknown[] } }> } } }>;
+    paths?: Record<
+      string,
+      {
+        post?: {
+          requestBody?: {
+            content?: Record<string, { example?: unknown; schema?: { examples?: unknown[] } }>;
+          };
+        };
+      }
+    >;
   };
   const media = doc?.paths?.["/jobs"]?.post?.requestBody?.content?.["application/json"];
   return media?.example ?? media?.schema?.examples?.[0];

@@ -78,7 +78,11 @@ export function mountPanel(root: HTMLElement, config: WidgetConfig): void {
     error.append(h("p", {}, message));
     if (fields.length) {
       error.append(
-        h("ul", { class: "praisonai-chat__fields" }, ...fields.map((f) => h("li", {}, h("code", {}, f.path), ` ${f.message}`))),
+        h(
+          "ul",
+          { class: "praisonai-chat__fields" },
+          ...fields.map((f) => h("li", {}, h("code", {}, f.path), ` ${f.message}`)),
+        ),
       );
     }
   };
@@ -155,12 +159,7 @@ function describe(e: unknown, t: Translate): [string, { path: string; message: s
 
 function recentFiles(api: JobApi, t: Translate, onError: (m: string) => void) {
   const list = h("ul", { class: "praisonai-chat__recent-list" });
-  const element = h(
-    "details",
-    { class: "praisonai-chat__recent" },
-    h("summary", {}, t("recent")),
-    list,
-  );
+  const element = h("details", { class: "praisonai-chat__recent" }, h("summary", {}, t("recent")), list);
   const row = (job: Job) =>
     h(
       "li",
