@@ -367,7 +367,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(await page.textContent(".praisonai-chat__note")).toContain("cannot be reached right now");
     await startService("run");
     await page.waitForSelector('.praisonai-chat__message[data-status="done"]', { timeout: 60_000 });
-    expect(await page.locator(".praisonai-chat__download").count()).toBe(1);
+    expect(await page.locator(".praisonai-chat__message .praisonai-chat__download").count()).toBe(1);
   }, 120_000);
 
   it("works at 320 px wide, by keyboard, with a live region", async () => {

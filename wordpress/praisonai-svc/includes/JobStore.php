@@ -141,33 +141,29 @@ final class JobStore
     /** Submissions in the last hour by this visitor cookie or from this address (visitors' limit). */
     public function visitorSubmissionsLastHour(Requester $who, string $service): int
     {
-        global $wpdb;
-        $since = gmdate('Y-m-d H:i:s', time() - HOUR_IN_SECONDS);
-        return (int) $wpdb->get_var($wpdb->prepare(
-            'SELECT COUNT(*) FROM ' . self::table() . '
-             WHERE service = %s AND user_id = 0 AND created_at >= %s AND (visitor = %s OR ip_hash = %s)',
-            $service,
-            $since,
-            $who->visitor,
-            $who->ipHash
-        ));
+        return (int) $this->visitorLastHour('COUNT(*)', $who, $service);
     }
 
     /** Seconds until the oldest of the visitor's submissions in the last hour leaves the window. */
     public function visitorRetryAfter(Requester $who, string $service): int
     {
+        $oldest = $this->visitorLastHour('MIN(created_at)', $who, $service);
+        $at = is_string($oldest) ? strtotime($oldest . ' UTC') : false;
+        return $at === false ? HOUR_IN_SECONDS : max(1, $at + HOUR_IN_SECONDS - time());
+    }
+
+    /** One aggregate over a visitor's submissions of the last hour, matched by cookie or by address. */
+    private function visitorLastHour(string $aggregate, Requester $who, string $service): mixed
+    {
         global $wpdb;
-        $since = gmdate('Y-m-d H:i:s', time() - HOUR_IN_SECONDS);
-        $oldest = $wpdb->get_var($wpdb->prepare(
-            'SELECT MIN(created_at) FROM ' . self::table() . '
+        return $wpdb->get_var($wpdb->prepare(
+            "SELECT {$aggregate} FROM " . self::table() . '
              WHERE service = %s AND user_id = 0 AND created_at >= %s AND (visitor = %s OR ip_hash = %s)',
             $service,
-            $since,
+            gmdate('Y-m-d H:i:s', time() - HOUR_IN_SECONDS),
             $who->visitor,
             $who->ipHash
         ));
-        $at = is_string($oldest) ? strtotime($oldest . ' UTC') : false;
-        return $at === false ? HOUR_IN_SECONDS : max(1, $at + HOUR_IN_SECONDS - time());
     }
 
     /**
