@@ -97,8 +97,14 @@ async function restFromPage(
   return page.evaluate(
     async ({ route, init }) => {
       const el = document.querySelector<HTMLElement>("[data-praisonai-chat]");
-      const base = el?.dataset.restUrl ?? "";
-      const res = await fetch(base + route, {
+      // The site's REST base may be pretty (/wp-json/ns/) or plain (?rest_route=/ns/); a route may have a query.
+      const [path, query] = route.split("?");
+      const url = new URL(el?.dataset.restUrl ?? "", location.href);
+      const plain = url.searchParams.get("rest_route");
+      if (plain !== null) url.searchParams.set("rest_route", plain + path);
+      else url.pathname += path;
+      for (const [k, v] of new URLSearchParams(query ?? "")) url.searchParams.set(k, v);
+      const res = await fetch(url, {
         method: init.method ?? "GET",
         headers: {
           "X-WP-Nonce": el?.dataset.nonce ?? "",
@@ -118,7 +124,10 @@ describe("the WordPress plugin on a real WordPress", () => {
   beforeAll(async () => {
     await buildWidget();
     zip = await zipPlugin();
-    [site, chromium, servicePort] = await Promise.all([startWordPress("wp"), launchChromium(), freePort()]);
+    // One at a time, so that whatever started is assigned and stopped by afterAll if the next one fails.
+    site = await startWordPress("wp");
+    chromium = await launchChromium();
+    servicePort = await freePort();
     browser = chromium.browser;
     standalone = await startStandalonePage({ jwtSecret: JWT_SECRET, issuer: site.url });
     serviceUrl = `http://127.0.0.1:${servicePort}`;
@@ -129,6 +138,10 @@ describe("the WordPress plugin on a real WordPress", () => {
       PRAISONAI_SVC_JWT_ISSUER: site.url,
       PRAISONAI_SVC_CORS_ORIGINS: `${site.url},${standalone.url}`,
       PRAISONAI_SVC_LOG_LEVEL: "warn",
+      // An idle worker backs off to 30 s between receives; the cases here submit one job at a time,
+      // seconds apart, and would mostly wait on that back-off.
+      PRAISONAI_SVC_POLL_MIN: "0.5",
+      PRAISONAI_SVC_POLL_MAX: "0.5",
     });
     await startService();
   }, 120_000);
@@ -180,6 +193,13 @@ describe("the WordPress plugin on a real WordPress", () => {
     await page.fill("#praisonai-1-base_url", serviceUrl);
     await page.selectOption("#praisonai-1-mode", "direct");
     await page.fill("#praisonai-1-jwt_secret", JWT_SECRET);
+    await Promise.all([page.waitForLoadState("load"), page.click("#submit")]);
+    await page.goto(settings);
+    await page.fill("#praisonai-2-name", "ppt-open");
+    await page.fill("#praisonai-2-base_url", serviceUrl);
+    await page.fill("#praisonai-2-api_key", API_KEY);
+    await page.selectOption("#praisonai-2-access", "visitors");
+    await page.fill("#praisonai-2-visitor_limit", "1");
     await Promise.all([page.waitForLoadState("load"), page.click("#submit")]);
     await page.goto(settings);
     const html = await page.content();
@@ -253,6 +273,29 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(await page.inputValue(".praisonai-chat__input")).toBe(typed);
     expect(await page.getAttribute(".praisonai-chat__input", "aria-invalid")).toBe("true");
     expect(await page.locator(".praisonai-chat__message").count()).toBe(0);
+
+    // A 400 shows the service's detail (the malformed JSON is forwarded, not judged by WordPress).
+    await page.fill(".praisonai-chat__input", '{"presentation_title": ');
+    await page.click(".praisonai-chat__send");
+    await page.waitForFunction(() => !document.querySelector(".praisonai-chat__fields"));
+    const detail = await page.textContent(".praisonai-chat__error");
+    expect(detail).toMatch(/JSON/);
+    expect(detail).not.toContain("Invalid JSON body passed");
+
+    // 413 and 415 are answered before anything is forwarded.
+    const big = await restFromPage(page, "jobs?service=ppt", {
+      method: "POST",
+      type: "application/json",
+      body: `"${"x".repeat(1_048_577)}"`,
+    });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body).detail).toBe("The request body is larger than the limit of 1048576 bytes.");
+    const text = await restFromPage(page, "jobs?service=ppt", {
+      method: "POST",
+      type: "text/plain",
+      body: "hello",
+    });
+    expect(text.status).toBe(415);
   }, 60_000);
 
   it("keeps another user out of the first user's job, in the UI and on the REST routes; an administrator sees it", async () => {
@@ -282,7 +325,30 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(JSON.parse(read.body)).toMatchObject({ job_id: id, status: "done" });
   }, 60_000);
 
-  it("refuses a visitor when the service is for logged-in users", async () => {
+  it("lets visitors in where the site owner allows them, up to their hourly limit, and says when to try again", async () => {
+    const page = await userPage();
+    await page.goto(pageUrl(site.pages.open));
+    await page.fill(
+      ".praisonai-chat__input",
+      "presentation_title: A visitor's deck\nsections:\n  - section: One\n    verses:\n      - reference: R\n        text: T\n",
+    );
+    await page.click(".praisonai-chat__send");
+    await page.waitForSelector(".praisonai-chat__message");
+    await page.fill(
+      ".praisonai-chat__input",
+      "presentation_title: A second deck\nsections:\n  - section: One\n    verses:\n      - reference: R\n        text: T\n",
+    );
+    await page.click(".praisonai-chat__send");
+    await page.waitForSelector(".praisonai-chat__error p");
+    const message = (await page.textContent(".praisonai-chat__error")) ?? "";
+    expect(message).toContain("Visitors may submit 1 job an hour to this service.");
+    const wait = Number(/Try again in (\d+) s/.exec(message)?.[1]);
+    expect(wait).toBeGreaterThan(3500);
+    expect(wait).toBeLessThanOrEqual(3600);
+    expect(await page.locator(".praisonai-chat__message").count()).toBe(1);
+  }, 60_000);
+
+  it("refuses a visitor when the service is for logged-in users, and keeps subscribers out of its settings", async () => {
     const page = await userPage();
     await page.goto(pageUrl(site.pages.chat));
     expect(await page.textContent(".praisonai-chat")).toContain("Please log in to use this service.");
@@ -297,6 +363,10 @@ describe("the WordPress plugin on a real WordPress", () => {
     }, site.url);
     expect(res.status).toBe(401);
     expect(res.body.message).toBe("Please log in to use this service.");
+    const bob = await userPage("bob");
+    const settings = await bob.goto(`${site.url}/wp-admin/options-general.php?page=praisonai-svc`);
+    expect(settings?.status()).toBe(403);
+    expect(await bob.content()).not.toContain(API_KEY);
   }, 60_000);
 
   it("in direct mode, calls the service through CORS with a short-lived WordPress token, beside an untouched proxy widget", async () => {
@@ -368,6 +438,10 @@ describe("the WordPress plugin on a real WordPress", () => {
     await startService("run");
     await page.waitForSelector('.praisonai-chat__message[data-status="done"]', { timeout: 60_000 });
     expect(await page.locator(".praisonai-chat__message .praisonai-chat__download").count()).toBe(1);
+    // "Your files" lists the user's earlier deck too.
+    expect(await page.locator(`.praisonai-chat__recent [data-job-id="${jobs.alice}"] button`).count()).toBe(
+      1,
+    );
   }, 120_000);
 
   it("works at 320 px wide, by keyboard, with a live region", async () => {

@@ -17,7 +17,7 @@ export interface WordPressSite {
   url: string;
   dir: string;
   database: string;
-  pages: { chat: number; two: number; plain: number };
+  pages: { chat: number; two: number; open: number; plain: number };
   passwords: Record<"admin" | "alice" | "bob", string>;
   /** Runs PHP with the site's environment (for PHPUnit and CLI checks). */
   env: Record<string, string>;
@@ -71,6 +71,23 @@ export async function startWordPress(name: string): Promise<WordPressSite> {
   const id = randomBytes(4).toString("hex");
   const database = `praisonai_${name}_${id}`;
   const base = await mkdtemp(path.join(tmpdir(), `praisonai-${name}-`));
+  const removeAll = async () => {
+    await mysql(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => {});
+    await rm(base, { recursive: true, force: true });
+  };
+  try {
+    return await install(database, base, removeAll);
+  } catch (error) {
+    await removeAll();
+    throw error;
+  }
+}
+
+async function install(
+  database: string,
+  base: string,
+  removeAll: () => Promise<void>,
+): Promise<WordPressSite> {
   const dir = path.join(base, "site");
   // -L: Debian's tree holds relative symlinks that would dangle in a copy.
   await cp(WORDPRESS, dir, { recursive: true, dereference: true });
@@ -104,7 +121,17 @@ export async function startWordPress(name: string): Promise<WordPressSite> {
   server.stderr?.on("data", (d: Buffer) => {
     errors += d.toString();
   });
-  await waitForHttp(`${url}/wp-login.php`, server);
+  const stopServer = async () => {
+    if (server.pid && server.exitCode === null) {
+      const exited = new Promise((r) => server.once("exit", r));
+      process.kill(-server.pid, "SIGTERM");
+      await exited;
+    }
+  };
+  await waitForHttp(`${url}/wp-login.php`, server).catch(async (error: unknown) => {
+    await stopServer();
+    throw error;
+  });
 
   return {
     url,
@@ -115,13 +142,8 @@ export async function startWordPress(name: string): Promise<WordPressSite> {
     env,
     log: () => errors,
     async stop() {
-      if (server.pid && server.exitCode === null) {
-        const exited = new Promise((r) => server.once("exit", r));
-        process.kill(-server.pid, "SIGTERM");
-        await exited;
-      }
-      await mysql(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => {});
-      await rm(base, { recursive: true, force: true });
+      await stopServer();
+      await removeAll();
     },
   };
 }

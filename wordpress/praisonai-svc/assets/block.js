@@ -43,7 +43,7 @@
           icon: "format-chat",
           label: __("PraisonAI chat", "praisonai-svc"),
           instructions: service
-            ? __("Shows the chat for this service on the page:", "praisonai-svc") + " " + service
+            ? `${__("Shows the chat for this service on the page:", "praisonai-svc")} ${service}`
             : __("Set the service name in the block settings.", "praisonai-svc"),
         }),
       );

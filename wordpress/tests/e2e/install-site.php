@@ -30,5 +30,6 @@ $page = static fn (string $title, string $content): int => (int) wp_insert_post(
 echo json_encode([
     'chat' => $page('Slides', '<!-- wp:shortcode -->[praisonai_chatbot service="ppt"]<!-- /wp:shortcode -->'),
     'two' => $page('Two chats', '<!-- wp:shortcode -->[praisonai_chatbot service="ppt"]<!-- /wp:shortcode --><!-- wp:praisonai/chatbot {"service":"ppt-direct"} /-->'),
+    'open' => $page('Slides for everyone', '<!-- wp:shortcode -->[praisonai_chatbot service="ppt-open"]<!-- /wp:shortcode -->'),
     'plain' => $page('About', '<!-- wp:paragraph --><p>No chat on this page.</p><!-- /wp:paragraph -->'),
 ]);
