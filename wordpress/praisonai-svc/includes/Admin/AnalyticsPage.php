@@ -53,7 +53,7 @@ final class AnalyticsPage
         }
         echo '</tr></thead><tbody>';
         foreach (array_reverse($perDay) as $r) {
-            echo '<tr><td>' . esc_html($r['day']) . '</td><td>' . esc_html($r['service']) . '</td><td>' . esc_html((string) $r['jobs']) . '</td><td>' . esc_html((string) $r['done']) . '</td><td>' . esc_html((string) $r['failed']) . '</td></tr>';
+            echo '<tr><td>' . implode('</td><td>', array_map(static fn ($v) => esc_html((string) $v), $r)) . '</td></tr>';
         }
         echo '</tbody></table>';
 

@@ -28,7 +28,12 @@ final class Chart
         }
         $slot = (self::WIDTH - self::PAD) / max(1, count($days));
         $scale = (self::HEIGHT - 2 * self::PAD) / $max;
-        $svg = '<svg class="praisonai-chart" viewBox="0 0 ' . self::WIDTH . ' ' . self::HEIGHT . '" width="100%" role="img" aria-labelledby="praisonai-chart-title"><title id="praisonai-chart-title">' . esc_html($title) . '</title>';
+        $svg = sprintf(
+            '<svg class="praisonai-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="praisonai-chart-title"><title id="praisonai-chart-title">%s</title>',
+            self::WIDTH,
+            self::HEIGHT,
+            esc_html($title)
+        );
         $svg .= '<text x="0" y="14" font-size="11">' . esc_html((string) $max) . '</text>';
         $svg .= '<line x1="' . self::PAD . '" y1="' . (self::HEIGHT - self::PAD) . '" x2="' . self::WIDTH . '" y2="' . (self::HEIGHT - self::PAD) . '" stroke="#8c8f94"/>';
         foreach ($days as $i => $day) {
@@ -57,7 +62,11 @@ final class Chart
         }
         $svg .= '</svg><p class="praisonai-legend">';
         foreach ($services as $s => $service) {
-            $svg .= '<span><span aria-hidden="true" style="display:inline-block;width:.8em;height:.8em;background:' . esc_attr(self::COLORS[$s % count(self::COLORS)]) . '"></span> ' . esc_html($service) . '</span> ';
+            $svg .= sprintf(
+                '<span><span aria-hidden="true" style="display:inline-block;width:.8em;height:.8em;background:%s"></span> %s</span> ',
+                esc_attr(self::COLORS[$s % count(self::COLORS)]),
+                esc_html($service)
+            );
         }
         return $svg . '</p>';
     }

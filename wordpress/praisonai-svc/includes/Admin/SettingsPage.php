@@ -74,7 +74,10 @@ final class SettingsPage
         }
         $services = $this->settings->services();
         echo '<div class="wrap"><h1>' . esc_html__('PraisonAI services', 'praisonai-svc') . '</h1>';
-        echo '<p>' . esc_html__('Each service is a praisonai-svc deployment. Put a chat on any page with the shortcode [praisonai_chatbot service="name"] or the "PraisonAI chat" block.', 'praisonai-svc') . '</p>';
+        echo '<p>' . esc_html__(
+            'Each service is a praisonai-svc deployment. Put a chat on any page with the shortcode [praisonai_chatbot service="name"] or the "PraisonAI chat" block.',
+            'praisonai-svc'
+        ) . '</p>';
         $this->renderTestResult();
         settings_errors(Settings::OPTION);
         echo '<form method="post" action="' . esc_url(admin_url('options.php')) . '">';
@@ -110,86 +113,105 @@ final class SettingsPage
 
     private function renderService(int $i, ?Service $s): void
     {
-        $field = static fn (string $key): string => Settings::OPTION . '[services][' . $i . '][' . $key . ']';
-        $id = static fn (string $key): string => 'praisonai-' . $i . '-' . $key;
+        $f = new ServiceFields($i);
         $title = $s === null ? __('Add a service', 'praisonai-svc') : $s->label . ' (' . $s->name . ')';
         echo '<h2>' . esc_html($title) . '</h2><table class="form-table" role="presentation"><tbody>';
         if ($s !== null) {
-            echo '<input type="hidden" name="' . esc_attr($field('original')) . '" value="' . esc_attr($s->name) . '">';
+            printf('<input type="hidden" name="%s" value="%s">', esc_attr($f->name('original')), esc_attr($s->name));
         }
-        $this->text($id('name'), $field('name'), __('Name', 'praisonai-svc'), $s?->name ?? '', __('Used in the shortcode, e.g. ppt.', 'praisonai-svc'));
-        $this->text($id('label'), $field('label'), __('Label', 'praisonai-svc'), $s?->label ?? '', __('Shown to users, e.g. "Slides".', 'praisonai-svc'));
-        $this->text($id('base_url'), $field('base_url'), __('API base URL', 'praisonai-svc'), $s?->baseUrl ?? '', __('For example https://ppt.example.azurecontainerapps.io', 'praisonai-svc'), 'url');
-        $this->secret($id('api_key'), $field('api_key'), __('API key', 'praisonai-svc'), $s !== null && $s->apiKey !== '', __('One of the service\'s PRAISONAI_SVC_API_KEYS. Kept on this server; never sent to browsers.', 'praisonai-svc'), $field('api_key_clear'));
-        $this->select($id('mode'), $field('mode'), __('Access mode', 'praisonai-svc'), $s?->mode ?? Service::MODE_PROXY, [
+        $f->text('name', __('Name', 'praisonai-svc'), $s?->name ?? '', __('Used in the shortcode, e.g. ppt.', 'praisonai-svc'));
+        $f->text('label', __('Label', 'praisonai-svc'), $s?->label ?? '', __('Shown to users, e.g. "Slides".', 'praisonai-svc'));
+        $f->text(
+            'base_url',
+            __('API base URL', 'praisonai-svc'),
+            $s?->baseUrl ?? '',
+            __('For example https://ppt.example.azurecontainerapps.io', 'praisonai-svc'),
+            'url'
+        );
+        $f->secret(
+            'api_key',
+            __('API key', 'praisonai-svc'),
+            $s !== null && $s->apiKey !== '',
+            __('One of the service\'s PRAISONAI_SVC_API_KEYS. Kept on this server; never sent to browsers.', 'praisonai-svc')
+        );
+        $f->select('mode', __('Access mode', 'praisonai-svc'), $s?->mode ?? Service::MODE_PROXY, [
             Service::MODE_PROXY => __('Proxy: browsers talk to this site, which calls the service with the API key (recommended)', 'praisonai-svc'),
             Service::MODE_DIRECT => __('Direct: browsers call the service with a short-lived token issued by this site (needs CORS)', 'praisonai-svc'),
         ]);
-        $this->select($id('jwt_algorithm'), $field('jwt_algorithm'), __('Token signing', 'praisonai-svc'), $s?->jwtAlgorithm ?? 'HS256', [
+        $f->select('jwt_algorithm', __('Token signing', 'praisonai-svc'), $s?->jwtAlgorithm ?? 'HS256', [
             'HS256' => __('HS256 with a shared secret (the service\'s PRAISONAI_SVC_JWT_SECRET)', 'praisonai-svc'),
             'RS256' => __('RS256 with a private key (the service holds the public key in PRAISONAI_SVC_JWT_PUBLIC_KEY)', 'praisonai-svc'),
         ]);
-        $this->secret($id('jwt_secret'), $field('jwt_secret'), __('Token secret (HS256)', 'praisonai-svc'), $s !== null && $s->jwtSecret !== '', __('At least 32 bytes, e.g. from `openssl rand -hex 32`.', 'praisonai-svc'), $field('jwt_secret_clear'));
-        $this->secret($id('jwt_private_key'), $field('jwt_private_key'), __('Private key (RS256, PEM)', 'praisonai-svc'), $s !== null && $s->jwtPrivateKey !== '', __('An RSA key of 2048 bits or more.', 'praisonai-svc'), $field('jwt_private_key_clear'), true);
+        $f->secret(
+            'jwt_secret',
+            __('Token secret (HS256)', 'praisonai-svc'),
+            $s !== null && $s->jwtSecret !== '',
+            __('At least 32 bytes, e.g. from `openssl rand -hex 32`.', 'praisonai-svc')
+        );
+        $f->secret(
+            'jwt_private_key',
+            __('Private key (RS256, PEM)', 'praisonai-svc'),
+            $s !== null && $s->jwtPrivateKey !== '',
+            __('An RSA key of 2048 bits or more.', 'praisonai-svc'),
+            true
+        );
         if ($s !== null && $s->jwtPrivateKey !== '') {
-            $public = TokenIssuer::publicKeyPem($s->jwtPrivateKey) ?? '';
-            echo '<tr><th scope="row">' . esc_html__('Public key for the service', 'praisonai-svc') . '</th><td><textarea readonly rows="5" cols="64" class="code">' . esc_textarea($public) . '</textarea></td></tr>';
+            printf(
+                '<tr><th scope="row">%s</th><td><textarea readonly rows="5" cols="64" class="code">%s</textarea></td></tr>',
+                esc_html__('Public key for the service', 'praisonai-svc'),
+                esc_textarea(TokenIssuer::publicKeyPem($s->jwtPrivateKey) ?? '')
+            );
         }
-        $this->text($id('audience'), $field('audience'), __('Token audience (aud)', 'praisonai-svc'), $s?->audience ?? Service::DEFAULT_AUDIENCE, __('The service\'s PRAISONAI_SVC_JWT_AUDIENCE.', 'praisonai-svc'));
-        $this->text($id('issuer'), $field('issuer'), __('Token issuer (iss)', 'praisonai-svc'), $s?->issuer ?? '', sprintf(
+        $f->text(
+            'audience',
+            __('Token audience (aud)', 'praisonai-svc'),
+            $s?->audience ?? Service::DEFAULT_AUDIENCE,
+            __('The service\'s PRAISONAI_SVC_JWT_AUDIENCE.', 'praisonai-svc')
+        );
+        $f->text('issuer', __('Token issuer (iss)', 'praisonai-svc'), $s?->issuer ?? '', sprintf(
             /* translators: %s: site URL */
             __('The service\'s PRAISONAI_SVC_JWT_ISSUER; empty means this site\'s URL, %s.', 'praisonai-svc'),
             home_url()
         ));
-        $this->select($id('access'), $field('access'), __('Who may use it', 'praisonai-svc'), $s?->access ?? Service::ACCESS_USERS, [
+        $f->select('access', __('Who may use it', 'praisonai-svc'), $s?->access ?? Service::ACCESS_USERS, [
             Service::ACCESS_USERS => __('Logged-in users', 'praisonai-svc'),
             Service::ACCESS_VISITORS => __('Logged-in users and visitors', 'praisonai-svc'),
         ]);
-        $this->text($id('visitor_limit'), $field('visitor_limit'), __('Jobs per visitor per hour', 'praisonai-svc'), (string) ($s?->visitorLimit ?? Service::DEFAULT_VISITOR_LIMIT), __('Proxy mode; in direct mode the service\'s own rate limit applies.', 'praisonai-svc'), 'number');
-        $this->text($id('job_timeout'), $field('job_timeout'), __('Job timeout (seconds)', 'praisonai-svc'), (string) ($s?->jobTimeout ?? Service::DEFAULT_JOB_TIMEOUT), __('The service\'s PRAISONAI_SVC_JOB_TIMEOUT; the chat stops waiting after it.', 'praisonai-svc'), 'number');
+        $f->text(
+            'visitor_limit',
+            __('Jobs per visitor per hour', 'praisonai-svc'),
+            (string) ($s?->visitorLimit ?? Service::DEFAULT_VISITOR_LIMIT),
+            __('Proxy mode; in direct mode the service\'s own rate limit applies.', 'praisonai-svc'),
+            'number'
+        );
+        $f->text(
+            'job_timeout',
+            __('Job timeout (seconds)', 'praisonai-svc'),
+            (string) ($s?->jobTimeout ?? Service::DEFAULT_JOB_TIMEOUT),
+            __('The service\'s PRAISONAI_SVC_JOB_TIMEOUT; the chat stops waiting after it.', 'praisonai-svc'),
+            'number'
+        );
         if ($s !== null) {
-            echo '<tr><th scope="row">' . esc_html__('Manage', 'praisonai-svc') . '</th><td>';
-            // The button posts the same form (and its nonce) to admin-post.php; its `action` comes after
-            // the Settings API's hidden `action=update`, so PHP takes the button's.
-            $test = add_query_arg('praisonai_test', $s->name, admin_url('admin-post.php'));
-            echo '<button type="submit" class="button" name="action" value="praisonai_test_connection" formaction="' . esc_url($test) . '">' . esc_html__('Test connection', 'praisonai-svc') . '</button> ';
-            echo '<label><input type="checkbox" name="' . esc_attr($field('delete')) . '" value="1"> ' . esc_html__('Remove this service', 'praisonai-svc') . '</label>';
-            echo '<p class="description">' . esc_html__('The test uses the saved settings: save changes first.', 'praisonai-svc') . '</p></td></tr>';
+            $this->renderManage($f, $s);
         }
         echo '</tbody></table>';
     }
 
-    private function text(string $id, string $name, string $label, string $value, string $help, string $type = 'text'): void
+    private function renderManage(ServiceFields $f, Service $s): void
     {
-        echo '<tr><th scope="row"><label for="' . esc_attr($id) . '">' . esc_html($label) . '</label></th><td>';
-        echo '<input type="' . esc_attr($type) . '" id="' . esc_attr($id) . '" name="' . esc_attr($name) . '" value="' . esc_attr($value) . '" class="regular-text" aria-describedby="' . esc_attr($id) . '-help">';
-        echo '<p class="description" id="' . esc_attr($id) . '-help">' . esc_html($help) . '</p></td></tr>';
-    }
-
-    /** A secret's field is always empty; a note says whether one is saved. */
-    private function secret(string $id, string $name, string $label, bool $saved, string $help, string $clearName, bool $multiline = false): void
-    {
-        $placeholder = $saved ? __('Saved (leave empty to keep it)', 'praisonai-svc') : '';
-        echo '<tr><th scope="row"><label for="' . esc_attr($id) . '">' . esc_html($label) . '</label></th><td>';
-        if ($multiline) {
-            echo '<textarea id="' . esc_attr($id) . '" name="' . esc_attr($name) . '" rows="4" cols="64" class="code" autocomplete="off" placeholder="' . esc_attr($placeholder) . '" aria-describedby="' . esc_attr($id) . '-help"></textarea>';
-        } else {
-            echo '<input type="password" id="' . esc_attr($id) . '" name="' . esc_attr($name) . '" value="" class="regular-text" autocomplete="new-password" placeholder="' . esc_attr($placeholder) . '" aria-describedby="' . esc_attr($id) . '-help">';
-        }
-        echo '<p class="description" id="' . esc_attr($id) . '-help">' . esc_html($help) . '</p>';
-        if ($saved) {
-            echo '<label><input type="checkbox" name="' . esc_attr($clearName) . '" value="1"> ' . esc_html__('Remove the saved value', 'praisonai-svc') . '</label>';
-        }
-        echo '</td></tr>';
-    }
-
-    /** @param array<string, string> $options */
-    private function select(string $id, string $name, string $label, string $value, array $options): void
-    {
-        echo '<tr><th scope="row"><label for="' . esc_attr($id) . '">' . esc_html($label) . '</label></th><td><select id="' . esc_attr($id) . '" name="' . esc_attr($name) . '">';
-        foreach ($options as $key => $text) {
-            echo '<option value="' . esc_attr($key) . '"' . selected($value, $key, false) . '>' . esc_html($text) . '</option>';
-        }
-        echo '</select></td></tr>';
+        echo '<tr><th scope="row">' . esc_html__('Manage', 'praisonai-svc') . '</th><td>';
+        // The button posts the same form (and its nonce) to admin-post.php; its `action` comes after
+        // the Settings API's hidden `action=update`, so PHP takes the button's.
+        printf(
+            '<button type="submit" class="button" name="action" value="praisonai_test_connection" formaction="%s">%s</button> ',
+            esc_url(add_query_arg('praisonai_test', $s->name, admin_url('admin-post.php'))),
+            esc_html__('Test connection', 'praisonai-svc')
+        );
+        printf(
+            '<label><input type="checkbox" name="%s" value="1"> %s</label>',
+            esc_attr($f->name('delete')),
+            esc_html__('Remove this service', 'praisonai-svc')
+        );
+        echo '<p class="description">' . esc_html__('The test uses the saved settings: save changes first.', 'praisonai-svc') . '</p></td></tr>';
     }
 }

@@ -101,7 +101,10 @@ final class JobsController
         if ($who->isVisitor() && $this->store->visitorSubmissionsLastHour($who, $service->name) >= $service->visitorLimit) {
             $wait = $this->store->visitorRetryAfter($who, $service->name);
             /* translators: %d: hourly limit */
-            $detail = sprintf(_n('Visitors may submit %d job an hour to this service.', 'Visitors may submit %d jobs an hour to this service.', $service->visitorLimit, 'praisonai-svc'), $service->visitorLimit);
+            $detail = sprintf(
+                _n('Visitors may submit %d job an hour to this service.', 'Visitors may submit %d jobs an hour to this service.', $service->visitorLimit, 'praisonai-svc'),
+                $service->visitorLimit
+            );
             return Problem::response(429, $detail, [], ['Retry-After' => (string) $wait]);
         }
         $client = new ServiceClient($service);

@@ -1,0 +1,60 @@
+/// <reference lib="dom" />
+// What the WordPress tests do inside a page: follow the widget's announcements, download its file, and
+// call the site's REST routes with the page's own nonce, as the widget would.
+import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+
+/** Collects what the widget's live region announces, in order. */
+export async function watchAnnouncements(page: Page, widget = 0): Promise<() => Promise<string[]>> {
+  await page.evaluate((n) => {
+    const live = document.querySelectorAll(".praisonai-chat__sr")[n] as HTMLElement;
+    const seen: string[] = [];
+    (window as unknown as { __seen: string[] }).__seen = seen;
+    new MutationObserver(() => seen.push(live.textContent ?? "")).observe(live, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  }, widget);
+  return () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+}
+
+export async function downloadPptx(page: Page, button: string): Promise<Uint8Array> {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+  const file = await download.path();
+  expect(download.suggestedFilename()).toMatch(/\.pptx$/);
+  return new Uint8Array(await readFile(file));
+}
+
+/** A REST call made from inside the page, with the page's own nonce (as the widget would). */
+export async function restFromPage(
+  page: Page,
+  route: string,
+  init: { method?: string; body?: string; type?: string } = {},
+) {
+  return page.evaluate(
+    async ({ route, init }) => {
+      const el = document.querySelector<HTMLElement>("[data-praisonai-chat]");
+      // The site's REST base may be pretty (/wp-json/ns/) or plain (?rest_route=/ns/); a route may have a query.
+      const [path, query] = route.split("?");
+      const url = new URL(el?.dataset.restUrl ?? "", location.href);
+      const plain = url.searchParams.get("rest_route");
+      if (plain !== null) url.searchParams.set("rest_route", plain + path);
+      else url.pathname += path;
+      for (const [k, v] of new URLSearchParams(query ?? "")) url.searchParams.set(k, v);
+      const res = await fetch(url, {
+        method: init.method ?? "GET",
+        headers: {
+          "X-WP-Nonce": el?.dataset.nonce ?? "",
+          ...(init.type ? { "Content-Type": init.type } : {}),
+          Accept: "application/json",
+        },
+        body: init.body,
+        redirect: "manual",
+      });
+      return { status: res.status, body: await res.text() };
+    },
+    { route, init },
+  );
+}
