@@ -18,7 +18,7 @@ import { readPptx } from "./support/pptx.js";
 import { startStandalonePage } from "./support/standalone-page.js";
 import { isolatedEnv } from "./support/storage.js";
 import { debugLog, startWordPress, type WordPressSite } from "./support/wordpress.js";
-import { downloadPptx, restFromPage, watchAnnouncements } from "./support/wordpress-page.js";
+import { contrastRatios, downloadPptx, restFromPage, watchAnnouncements } from "./support/wordpress-page.js";
 
 const run = promisify(execFile);
 const HANDLERS = "examples/ppt/handlers.ts";
@@ -391,7 +391,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     );
   }, 120_000);
 
-  it("works at 320 px wide, by keyboard, with a live region", async () => {
+  it("works at 320 px wide, by keyboard, with a live region and AA contrast", async () => {
     const page = await userPage("alice", { width: 320, height: 700 });
     await page.goto(pageUrl(site.pages.chat));
     await page.waitForSelector(".praisonai-chat__input");
@@ -424,6 +424,19 @@ describe("the WordPress plugin on a real WordPress", () => {
         ).length,
     );
     expect(unnamed).toBe(0);
+    // Text and controls keep a contrast of at least 4.5:1 (WCAG AA) with the default colours.
+    const selectors = [
+      ".praisonai-chat__heading",
+      ".praisonai-chat__label",
+      ".praisonai-chat__example",
+      ".praisonai-chat__send",
+      ".praisonai-chat__attach span",
+      ".praisonai-chat__input",
+    ];
+    const ratios = await contrastRatios(page, selectors);
+    expect(Object.keys(ratios)).toEqual(selectors);
+    for (const [selector, ratio] of Object.entries(ratios))
+      expect(ratio, selector).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: path.join(SHOTS, "wordpress-widget-320.png"), fullPage: true });
   }, 60_000);
 

@@ -58,3 +58,35 @@ export async function restFromPage(
     { route, init },
   );
 }
+
+/**
+ * The WCAG contrast ratio of each selected element's text against its own background (or the nearest
+ * ancestor's that is not transparent): what a person with low vision sees.
+ */
+export async function contrastRatios(page: Page, selectors: string[]): Promise<Record<string, number>> {
+  return page.evaluate((selectors) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
+      const c = [r, g, b].map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * (c[0] ?? 0) + 0.7152 * (c[1] ?? 0) + 0.0722 * (c[2] ?? 0);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const parts = rgb(getComputedStyle(e).backgroundColor);
+        if (parts.length === 3 || (parts[3] ?? 0) > 0) return parts.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out: Record<string, number> = {};
+    for (const selector of selectors) {
+      const el = document.querySelector(selector);
+      if (!el) continue;
+      const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(background(el))];
+      out[selector] = Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 10) / 10;
+    }
+    return out;
+  }, selectors);
+}

@@ -159,7 +159,13 @@ function describe(e: unknown, t: Translate): [string, { path: string; message: s
 
 function recentFiles(api: JobApi, t: Translate, onError: (m: string) => void) {
   const list = h("ul", { class: "praisonai-chat__recent-list" });
-  const element = h("details", { class: "praisonai-chat__recent" }, h("summary", {}, t("recent")), list);
+  // Hidden until it has files to show.
+  const element = h(
+    "details",
+    { class: "praisonai-chat__recent", hidden: true },
+    h("summary", {}, t("recent")),
+    list,
+  );
   const row = (job: Job) =>
     h(
       "li",
