@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
+import { createJwtVerifier, parseJwtPublicKey } from "../src/security/jwt.js";
 import { buildWidget, zipPlugin } from "../wordpress/build.js";
 import { launchChromium, logIn, type Received, recordTraffic } from "./support/browser.js";
 import { type CliProcess, ROOT, runCli, waitForHealth } from "./support/cli.js";
@@ -205,6 +206,35 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(pptx.slides[0]?.shapes.get("Title")).toBe("Faith, Hope and Love");
     await page.screenshot({ path: path.join(SHOTS, "wordpress-widget.png"), fullPage: true });
   }, 90_000);
+
+  it("fills the input from the service's example and from an attached .yaml file, and refuses other files", async () => {
+    const page = await userPage("alice");
+    await page.goto(pageUrl(site.pages.chat));
+    await page.click(".praisonai-chat__example");
+    await page.waitForFunction(() =>
+      (document.querySelector<HTMLTextAreaElement>(".praisonai-chat__input")?.value ?? "").includes(
+        "presentation_title",
+      ),
+    );
+    expect(JSON.parse(await page.inputValue(".praisonai-chat__input"))).toMatchObject({
+      presentation_title: "Faith, Hope and Love",
+    });
+    await page.setInputFiles(".praisonai-chat__file", path.join(ROOT, "examples/ppt/sample.yaml"));
+    await page.waitForFunction(() =>
+      (document.querySelector<HTMLTextAreaElement>(".praisonai-chat__input")?.value ?? "").startsWith(
+        "# A PraisonAIPPT deck",
+      ),
+    );
+    expect(await page.inputValue(".praisonai-chat__input")).toBe(await SAMPLE_YAML());
+    await page.setInputFiles(".praisonai-chat__file", {
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("hello"),
+    });
+    await page.waitForSelector(".praisonai-chat__error p");
+    expect(await page.textContent(".praisonai-chat__error")).toBe("Attach a .yaml, .yml or .json file.");
+    expect(await page.inputValue(".praisonai-chat__input")).toBe(await SAMPLE_YAML());
+  }, 60_000);
 
   it("lists each failing field of a 422 under the input and keeps what was typed", async () => {
     const page = await userPage("alice");
@@ -507,6 +537,22 @@ describe("the WordPress plugin on a real WordPress", () => {
     });
     expect(stdout).toMatch(/OK \(\d+ tests?, \d+ assertions?\)/);
   }, 120_000);
+
+  it("issues RS256 tokens that the service's own verifier accepts unchanged", async () => {
+    const { stdout } = await run("php", [
+      path.join(ROOT, "wordpress/tests/e2e/issue-rs256-token.php"),
+      site.dir,
+    ]);
+    const issued = JSON.parse(stdout) as { token: string; public_key: string; issuer: string };
+    const verifier = createJwtVerifier({
+      jwtSecret: undefined,
+      jwtPublicKey: parseJwtPublicKey(issued.public_key, "PRAISONAI_SVC_JWT_PUBLIC_KEY"),
+      jwtAudience: "praisonai-svc",
+      jwtIssuer: issued.issuer,
+    });
+    expect(verifier?.algorithm).toBe("RS256");
+    expect(await verifier?.verify(issued.token)).toBe("sub:wp-user-7");
+  });
 
   it("never let the API key or the token secret reach the browser, and logged no PHP notice from the plugin", async () => {
     expect(received.length).toBeGreaterThan(100);
