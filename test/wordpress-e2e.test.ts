@@ -16,6 +16,7 @@ import { buildWidget, zipPlugin } from "../wordpress/build.js";
 import { launchChromium, logIn, type Received, recordTraffic } from "./support/browser.js";
 import { type CliProcess, ROOT, runCli, waitForHealth } from "./support/cli.js";
 import { readPptx } from "./support/pptx.js";
+import { SCREENSHOTS_DIR } from "./support/screenshots.js";
 import { startStandalonePage } from "./support/standalone-page.js";
 import { isolatedEnv } from "./support/storage.js";
 import { debugLog, startWordPress, type WordPressSite } from "./support/wordpress.js";
@@ -24,7 +25,6 @@ import { contrastRatios, downloadPptx, restFromPage, watchAnnouncements } from "
 const run = promisify(execFile);
 const HANDLERS = "examples/ppt/handlers.ts";
 const SAMPLE_YAML = () => readFile(path.join(ROOT, "examples/ppt/sample.yaml"), "utf8");
-const SHOTS = path.join(ROOT, "docs", "images");
 const API_KEY = `wpe2e${randomBytes(16).toString("hex")}`;
 const JWT_SECRET = randomBytes(32).toString("hex");
 
@@ -172,7 +172,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     const directResult = await page.textContent("#praisonai-test-result");
     expect(directResult).toContain("Token accepted");
     expect(directResult).toContain(`Browsers on ${site.url} may call the service (CORS)`);
-    await page.screenshot({ path: path.join(SHOTS, "wordpress-settings.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-settings.png"), fullPage: true });
   }, 60_000);
 
   it("loads the widget's script and style only on pages that show a widget", async () => {
@@ -204,7 +204,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     );
     expect(pptx.slides).toHaveLength(10);
     expect(pptx.slides[0]?.shapes.get("Title")).toBe("Faith, Hope and Love");
-    await page.screenshot({ path: path.join(SHOTS, "wordpress-widget.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-widget.png"), fullPage: true });
   }, 90_000);
 
   it("fills the input from the service's example and from an attached .yaml file, and refuses other files", async () => {
@@ -467,7 +467,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(Object.keys(ratios)).toEqual(selectors);
     for (const [selector, ratio] of Object.entries(ratios))
       expect(ratio, selector).toBeGreaterThanOrEqual(4.5);
-    await page.screenshot({ path: path.join(SHOTS, "wordpress-widget-320.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-widget-320.png"), fullPage: true });
   }, 60_000);
 
   it("works on a page outside WordPress under a strict Content-Security-Policy, with its own token endpoint", async () => {
@@ -496,7 +496,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     const rows = page.locator("table.wp-list-table tbody tr");
     expect(await rows.count()).toBeGreaterThanOrEqual(3);
     expect(await page.textContent("table.wp-list-table")).toContain(jobs.direct as string);
-    await page.screenshot({ path: path.join(SHOTS, "wordpress-history.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-history.png"), fullPage: true });
 
     await page.selectOption("#praisonai-filter-service", "ppt-direct");
     await Promise.all([
@@ -516,7 +516,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     await page.goto(`${site.url}/wp-admin/tools.php?page=praisonai-svc-usage`);
     expect(await page.locator("svg.praisonai-chart rect").count()).toBeGreaterThan(0);
     expect(await page.textContent(".wrap")).toContain("100.0 %");
-    await page.screenshot({ path: path.join(SHOTS, "wordpress-usage.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-usage.png"), fullPage: true });
     const csvHref = (await page.getAttribute("a:has-text('Export CSV')", "href")) as string;
     const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvHref);
     expect(csv.split("\n")[0]).toBe("day,service,jobs,done,failed");
