@@ -31,10 +31,13 @@ afterEach(async () => {
   started.clear();
 });
 
-/** `bin`: another copy of the CLI (e.g. one installed from the packed tarball); default: this checkout's. */
+/**
+ * `bin`: another copy of the CLI (e.g. one installed from the packed tarball); default: this checkout's.
+ * `keep`: not stopped after each test (a suite-wide service the caller stops itself).
+ */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string; bin?: string } = {},
+  opts: { env?: Record<string, string>; cwd?: string; bin?: string; keep?: boolean } = {},
 ): CliProcess {
   const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -90,7 +93,7 @@ export function runCli(
       });
     },
   };
-  started.add(proc);
+  if (!opts.keep) started.add(proc);
   return proc;
 }
 
