@@ -118,7 +118,7 @@ describe("the packed package", () => {
       env: userEnv({ ...isolatedEnv(), HOST: "127.0.0.1" }),
     });
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, run, 30_000);
+    await waitForHealth(url, run, 60_000);
     const health = await (await fetch(`${url}/health`)).json();
     expect(health).toEqual({
       status: "ok",
@@ -138,7 +138,7 @@ describe("the packed package", () => {
     const port = await freePort();
     const api = runCli(["api", "--port", String(port)], { bin, cwd: project, env });
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, api, 30_000);
+    await waitForHealth(url, api, 60_000);
     expect(await orderThrough(url)).toMatch(/^2 x tea/);
     for (const p of [api, worker]) p.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
