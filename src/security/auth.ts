@@ -5,7 +5,7 @@ import { HttpProblem } from "../errors.js";
 import { type ApiKey, matchApiKey } from "./api-keys.js";
 import { clientIp } from "./client-ip.js";
 import { JwtRejected, type JwtVerifier } from "./jwt.js";
-import { isPublicRoute } from "./public-routes.js";
+import { policyOf } from "./route-policy.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -20,7 +20,6 @@ declare module "fastify" {
 export interface AuthOptions {
   keys: readonly ApiKey[];
   jwt: JwtVerifier | undefined;
-  publicDocs: boolean;
   trustProxy: number;
 }
 
@@ -38,11 +37,12 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
 
   api.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
     // CORS preflights never get here: the CORS hook answers them first (they carry no credentials).
-    if (isPublicRoute(request, o.publicDocs)) return;
+    // A request no route matched needs credentials too (401 before 404: routes cannot be probed).
+    const access = policyOf(request)?.access ?? "caller";
+    if (access === "public") return;
     const outcome = await authenticate(request, o);
     if ("principal" in outcome) {
-      // Admin routes see every owner's jobs: only the key named `admin` may use them.
-      if (request.routeOptions.url?.startsWith("/admin/") && outcome.principal !== ADMIN_PRINCIPAL) {
+      if (access === "admin" && outcome.principal !== ADMIN_PRINCIPAL) {
         throw new HttpProblem(
           403,
           "Forbidden",

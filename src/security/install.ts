@@ -8,6 +8,7 @@ import { installSecurityHeaders } from "./headers.js";
 import { createJwtVerifier } from "./jwt.js";
 import { createMemoryRateCounter, type RateCounter } from "./rate-counter.js";
 import { installRateLimit } from "./rate-limit.js";
+import { requireRoutePolicies } from "./route-policy.js";
 import { createTableRateCounter } from "./table-rate-counter.js";
 
 export interface SecurityDeps {
@@ -32,12 +33,12 @@ export function installSecurity(api: FastifyInstance, { config, submitCounter }:
     reads.close();
   });
 
+  requireRoutePolicies(api);
   installSecurityHeaders(api);
   installCors(api, config.corsOrigins);
   installAuth(api, {
     keys: config.apiKeys,
     jwt,
-    publicDocs: config.docsPublic,
     trustProxy: config.trustProxy,
   });
   installRateLimit(api, {
@@ -46,7 +47,6 @@ export function installSecurity(api: FastifyInstance, { config, submitCounter }:
     submits,
     reads,
     trustProxy: config.trustProxy,
-    publicDocs: config.docsPublic,
     onStoreError: config.rateLimitOnError,
   });
 }

@@ -3,9 +3,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpProblem } from "../errors.js";
 import { clientIp, rateKeyOf } from "./client-ip.js";
-import { isPublicRoute } from "./public-routes.js";
 import type { RateCounter } from "./rate-counter.js";
 import type { RateDecision } from "./rate-window.js";
+import { policyOf, type RateScope } from "./route-policy.js";
 
 export type OnStoreError = "open" | "closed";
 
@@ -17,22 +17,19 @@ export interface RateLimitOptions {
   submits: RateCounter;
   reads: RateCounter;
   trustProxy: number;
-  publicDocs: boolean;
   /** When the submission counter cannot be reached: let the request through (open) or answer 503 (closed). */
   onStoreError: OnStoreError;
 }
 
-type Scope = "submit" | "read";
-
-function scopeOf(request: FastifyRequest, publicDocs: boolean): Scope | undefined {
-  if (request.method === "POST" && request.routeOptions.url === "/jobs") return "submit";
-  if (isPublicRoute(request, publicDocs)) return undefined;
-  return "read";
+/** The route's declared limit; a request no route matched counts as a read. */
+function scopeOf(request: FastifyRequest): RateScope | undefined {
+  const rate = policyOf(request)?.rate ?? "read";
+  return rate === "none" ? undefined : rate;
 }
 
 export function installRateLimit(api: FastifyInstance, o: RateLimitOptions): void {
   api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const scope = scopeOf(request, o.publicDocs);
+    const scope = scopeOf(request);
     if (!scope) return;
     const limit = scope === "submit" ? o.submitLimit : o.readLimit;
     if (limit === 0) return;

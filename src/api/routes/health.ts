@@ -7,6 +7,7 @@ export async function healthRoutes(api: FastifyInstance, { app }: { app: Service
   api.get(
     "/health",
     {
+      config: { policy: { access: "public", rate: "none", storage: false } },
       schema: {
         summary: "Liveness check",
         response: {

@@ -4,6 +4,7 @@ import type { ServiceApp } from "../../app/service-app.js";
 import type { ServiceConfig } from "../../config/config.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
+import type { RoutePolicy } from "../../security/route-policy.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
 import { YAML_TYPES } from "../body.js";
 import { readJob, unknownJob } from "../job-lookup.js";
@@ -24,6 +25,9 @@ const problems = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [c, { content: { "application/problem+json": { schema: problemSchema } } }]),
   );
+
+/** Reading a job: its owner only (others get 404), counted by the read limit. */
+const READ: RoutePolicy = { access: "caller", rate: "read", storage: true };
 
 const idParams = { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] };
 
@@ -51,6 +55,7 @@ export async function jobsRoutes(
   api.post(
     "/jobs",
     {
+      config: { policy: { access: "caller", rate: "submit", storage: true } },
       schema: {
         summary: "Submit a job",
         description:
@@ -101,6 +106,7 @@ export async function jobsRoutes(
   api.get<{ Params: { id: string } }>(
     "/jobs/:id",
     {
+      config: { policy: READ },
       schema: {
         summary: "Read a job",
         params: idParams,
@@ -123,6 +129,7 @@ export async function jobsRoutes(
   api.get<{ Params: { id: string } }>(
     "/jobs/:id/download",
     {
+      config: { policy: READ },
       schema: {
         summary: "Download a job's file",
         description: `Redirects (302) to a fresh read-only link valid for ${config.sasTtlMs / 1000} s; with Accept: application/json returns the link instead.`,
