@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDeck, PPTX_MIME } from "../examples/ppt/deck.js";
 import { Deck } from "../examples/ppt/schema.js";
-import { parseYaml } from "../src/util/yaml.js";
+import { parseYaml } from "../src/security/yaml.js";
 import { ROOT, runCli, startApiProcess, waitForJob } from "./support/cli.js";
 import { readPptx } from "./support/pptx.js";
 import { isolatedEnv } from "./support/storage.js";

@@ -12,8 +12,8 @@ import { createJwtVerifier } from "../src/security/jwt.js";
 import { unsafeShape } from "../src/security/payload-shape.js";
 import { createMemoryRateCounter } from "../src/security/rate-counter.js";
 import { decide, WINDOW_MS } from "../src/security/rate-window.js";
+import { parseYaml, YamlError } from "../src/security/yaml.js";
 import { contentDisposition, sanitizeFilename } from "../src/util/content-disposition.js";
-import { parseYaml, YamlError } from "../src/util/yaml.js";
 
 const KEY_A = `${"a".repeat(20)}0123456789abcdef`;
 const KEY_B = `${"b".repeat(20)}0123456789abcdef`;

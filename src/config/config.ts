@@ -25,8 +25,16 @@ export function readConnections(env: Env): Connections {
   };
 }
 
-export function hasConnections(c: Connections): boolean {
+export function hasConnections(c: Connections): c is Required<Connections> {
   return Boolean(c.table && c.queue && c.blob);
+}
+
+/** The connection strings, or a ConfigError that says how to get them. */
+export function requireConnections(c: Connections): Required<Connections> {
+  if (hasConnections(c)) return c;
+  throw new ConfigError(
+    "No storage connection: set AZURE_STORAGE_CONNECTION_STRING, or use `praisonai-svc run`, which starts local storage.",
+  );
 }
 
 /** Parses every setting; the first bad value throws a ConfigError naming its variable. */

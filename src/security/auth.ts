@@ -45,7 +45,6 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
       if (access === "admin" && outcome.principal !== ADMIN_PRINCIPAL) {
         throw new HttpProblem(
           403,
-          "Forbidden",
           "Admin routes need the key named admin (an `admin:<key>` entry in PRAISONAI_SVC_API_KEYS).",
         );
       }
@@ -67,7 +66,7 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
         "authentication failed",
       );
     }
-    throw new HttpProblem(401, "Unauthorized", outcome.detail, {
+    throw new HttpProblem(401, outcome.detail, {
       headers: { "www-authenticate": challenge(o, outcome.reason.startsWith("token_")) },
     });
   });

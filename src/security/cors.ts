@@ -2,8 +2,7 @@
 // No origin configured: no CORS headers at all. Never `*`, never credentials (the widget sends a
 // Bearer token in a header, not cookies).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { problem } from "../api/problem.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, HttpProblem } from "../errors.js";
 
 export const CORS_METHODS = "GET, POST, OPTIONS";
 /** What the widget sends. */
@@ -53,7 +52,7 @@ export function installCors(api: FastifyInstance, origins: readonly string[]): v
     const preflight = request.method === "OPTIONS" && request.headers["access-control-request-method"];
     if (!preflight) return;
     if (!ok) {
-      throw problem(
+      throw new HttpProblem(
         403,
         "This origin may not call the API from a browser; ask the operator to add it to PRAISONAI_SVC_CORS_ORIGINS.",
       );

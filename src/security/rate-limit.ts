@@ -1,7 +1,7 @@
 // Per-client rate limits: job submissions counted in Table Storage (shared by every replica), status
 // reads counted in memory (free; see docs/security.md). 429 problem+json with Retry-After and RateLimit headers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HttpProblem } from "../errors.js";
+import { HttpProblem, StorageUnavailableError } from "../errors.js";
 import { clientIp, rateKeyOf } from "./client-ip.js";
 import type { RateCounter } from "./rate-counter.js";
 import type { RateDecision } from "./rate-window.js";
@@ -49,14 +49,9 @@ export function installRateLimit(api: FastifyInstance, o: RateLimitOptions): voi
         `rate-limit counter unreachable; request ${o.onStoreError === "open" ? "let through" : "refused"}`,
       );
       if (o.onStoreError === "open") return;
-      throw new HttpProblem(
-        503,
-        "Service Unavailable",
-        "The rate-limit counter is unreachable; retry later.",
-        {
-          headers: { "retry-after": "5" },
-        },
-      );
+      throw new StorageUnavailableError("The rate-limit counter is unreachable; retry later.", {
+        cause: error,
+      });
     }
     const headers = rateHeaders(decision);
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
@@ -65,7 +60,6 @@ export function installRateLimit(api: FastifyInstance, o: RateLimitOptions): voi
     const what = scope === "submit" ? "job submissions" : "requests";
     throw new HttpProblem(
       429,
-      "Too Many Requests",
       `Too many ${what} from your address: the limit is ${limit} per minute. Retry in ${decision.resetS} s.`,
       { headers: { ...headers, "retry-after": String(decision.resetS) } },
     );

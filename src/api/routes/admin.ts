@@ -1,11 +1,12 @@
 // Admin routes: review the poison queue and requeue a job from it (behind the API key when keys are set).
+
 import type { FastifyInstance } from "fastify";
+import { HttpProblem } from "../../errors.js";
 import { POISON_PAGE, parsePoisonRecord, requeuePoisoned } from "../../jobs/poison.js";
 import type { RoutePolicy } from "../../security/route-policy.js";
 import type { Storage } from "../../storage/types.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
-import { problem } from "../problem.js";
 
 /** Admin routes see every owner's jobs: only the key named admin may call them. */
 const ADMIN: RoutePolicy = { access: "admin", rate: "read", storage: true };
@@ -67,7 +68,7 @@ export async function adminRoutes(api: FastifyInstance, { storage }: { storage: 
       const job = await readJob(storage.jobs, id);
       if (!job) throw unknownJob(id);
       if (job.status !== "error")
-        throw problem(409, `Job ${id} is ${job.status}; only failed jobs can be requeued.`);
+        throw new HttpProblem(409, `Job ${id} is ${job.status}; only failed jobs can be requeued.`);
       const queued = await requeuePoisoned(storage, job);
       return reply.code(202).header("location", `/jobs/${id}`).send(jobView(queued));
     },

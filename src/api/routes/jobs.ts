@@ -1,7 +1,9 @@
 // /jobs routes: submit, read, download.
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceApp } from "../../app/service-app.js";
 import type { ServiceConfig } from "../../config/config.js";
+import { HttpProblem } from "../../errors.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { RoutePolicy } from "../../security/route-policy.js";
@@ -10,7 +12,6 @@ import { YAML_TYPES } from "../body.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
-import { problem } from "../problem.js";
 import { validatePayload } from "../validate.js";
 
 const IDEMPOTENCY_KEY_MAX = 255;
@@ -88,7 +89,7 @@ export async function jobsRoutes(
         idempotencyKey !== undefined &&
         (idempotencyKey === "" || idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
       ) {
-        throw problem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
+        throw new HttpProblem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
       }
       const payload = validatePayload(definition.schema, request.body);
       const { job, created } = await submitJob(
@@ -157,12 +158,10 @@ export async function jobsRoutes(
     async (request, reply: FastifyReply) => {
       const job = await findJob(request);
       if (job.status !== "done") {
-        throw problem(
+        throw new HttpProblem(
           409,
           `Job ${job.id} is ${job.status}; its file can be downloaded once its status is done.`,
-          {
-            job_status: job.status,
-          },
+          { extra: { job_status: job.status } },
         );
       }
       const link = await sign(job);

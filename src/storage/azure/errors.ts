@@ -1,4 +1,5 @@
-// Maps Azure SDK errors (RestError) to the framework's storage errors.
+// Maps Azure SDK errors (RestError) to the framework's storage errors, at the drivers' edge.
+import { StorageUnavailableError } from "../../errors.js";
 
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -16,4 +17,26 @@ export function isStorageOutage(error: unknown): boolean {
   if (error.name !== "RestError" && error.name !== "AbortError") return false;
   const status = statusOf(error);
   return status === undefined || status >= 500 || status === 408;
+}
+
+/**
+ * The driver with every method rethrowing an outage as StorageUnavailableError (the SDK error as its
+ * cause). Other errors pass unchanged: the drivers already map the answers they expect (404, 409, 412).
+ */
+export function translateOutages<T extends object>(driver: T): T {
+  const methods = driver as Record<string, unknown>;
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    wrapped[name] =
+      typeof method === "function"
+        ? async (...args: unknown[]) => {
+            try {
+              return await method.apply(driver, args);
+            } catch (error) {
+              throw isStorageOutage(error) ? new StorageUnavailableError(undefined, { cause: error }) : error;
+            }
+          }
+        : method;
+  }
+  return wrapped as T;
 }

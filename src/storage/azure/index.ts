@@ -1,23 +1,20 @@
 // Builds the Azure drivers for every storage concern from the configuration.
-import type { ServiceConfig } from "../../config/config.js";
-import { ConfigError } from "../../errors.js";
+import { requireConnections, type ServiceConfig } from "../../config/config.js";
 import type { Storage } from "../types.js";
 import { createAzureBlobStore } from "./blob-store.js";
+import { translateOutages } from "./errors.js";
 import { createStorageQueue } from "./storage-queue.js";
 import { createTableJobStore } from "./table-job-store.js";
 
 export function createAzureStorage(config: ServiceConfig): Storage {
-  const { table, queue, blob } = config.connections;
-  if (!table || !queue || !blob) {
-    throw new ConfigError(
-      "No storage connection: set AZURE_STORAGE_CONNECTION_STRING (or use `praisonai-svc run`, which starts local storage).",
-    );
-  }
+  const { table, queue, blob } = requireConnections(config.connections);
   return {
-    jobs: createTableJobStore({ connectionString: table, tableName: config.table }),
-    queue: createStorageQueue({ connectionString: queue, queueName: config.queue }),
-    poison: createStorageQueue({ connectionString: queue, queueName: config.poisonQueue }),
-    blobs: createAzureBlobStore({ connectionString: blob, containerName: config.container }),
+    jobs: translateOutages(createTableJobStore({ connectionString: table, tableName: config.table })),
+    queue: translateOutages(createStorageQueue({ connectionString: queue, queueName: config.queue })),
+    poison: translateOutages(createStorageQueue({ connectionString: queue, queueName: config.poisonQueue })),
+    blobs: translateOutages(
+      createAzureBlobStore({ connectionString: blob, containerName: config.container }),
+    ),
   };
 }
 
