@@ -70,13 +70,19 @@ export interface QueueMessage {
   body: string;
 }
 
+/** Longest a message may be kept invisible (a delay or a lease): Azure Queue Storage's limit, 7 days. */
+export const MAX_VISIBILITY_MS = 7 * 24 * 3600 * 1000;
+
 export interface JobQueue {
   /** Creates the queue if it is missing. */
   init(): Promise<void>;
   send(body: string, opts?: { delayMs?: number }): Promise<void>;
   /** Receives up to `max` messages (1-32), each invisible for `visibilityMs`. */
   receive(max: number, visibilityMs: number): Promise<QueueMessage[]>;
-  /** Keeps a message invisible for `visibilityMs` more; returns it with its NEW pop receipt. Throws LeaseLostError. */
+  /**
+   * Keeps a message invisible for `visibilityMs` (at most MAX_VISIBILITY_MS) more; returns it with its NEW
+   * pop receipt. Throws LeaseLostError only when the lease is gone (another receive, or deleted).
+   */
   extend(msg: QueueMessage, visibilityMs: number): Promise<QueueMessage>;
   /** Deletes a received message; a message already gone is not an error. */
   delete(msg: QueueMessage): Promise<void>;

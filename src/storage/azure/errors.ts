@@ -11,6 +11,19 @@ export function isStatus(error: unknown, ...codes: number[]): boolean {
   return status !== undefined && codes.includes(status);
 }
 
+/**
+ * The answers that mean a message's pop receipt no longer holds: 404 MessageNotFound (Azure, once the
+ * receipt is superseded or the message deleted) and 400 PopReceiptMismatch (Azurite, and Azure at times).
+ * Any other 400 (e.g. a visibility timeout out of range) is a real error, not a lost lease.
+ */
+export function isLeaseLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    isStatus(error, 404) ||
+    (isStatus(error, 400) && (code === "PopReceiptMismatch" || code === "MessageNotFound"))
+  );
+}
+
 /** A storage call that failed for want of storage (network error, timeout, 5xx), not because of the request. */
 export function isStorageOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
