@@ -1,15 +1,12 @@
 // The security layer through the API (Fastify inject on Azurite): keys and rotation, ownership, tokens,
 // admin routes, CORS, security headers, rate limits shared through Table Storage, and failure logging.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { TableClient } from "@azure/data-tables";
 import type { LightMyRequestResponse } from "fastify";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/config.js";
 import { freePort } from "../src/local/azurite.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
-import { WINDOW_MS, windowStartOf } from "../src/security/rate-window.js";
-import { createTableRateCounter } from "../src/security/table-rate-counter.js";
 import {
   afterTest,
   expectProblem,
@@ -407,28 +404,6 @@ describe("rate limits", () => {
     const res = await submit(api);
     expect(expectProblem(res, 503).detail).toContain("rate-limit counter");
     expect(res.headers["retry-after"]).toBe("5");
-  });
-
-  it("keeps counters in their own table and deletes windows older than the previous one", async () => {
-    const tableName = `r${randomBytes(5).toString("hex")}`;
-    const counter = createTableRateCounter({ connectionString: azuriteConnectionString(), tableName });
-    afterTest(async () => counter.close());
-    const now = windowStartOf(Date.now()) + 1000;
-    for (const age of [5, 2, 1, 0]) await counter.hit("submit:203.0.113.30", 10, now - age * WINDOW_MS);
-    const client = TableClient.fromConnectionString(azuriteConnectionString(), tableName, {
-      allowInsecureConnection: true,
-    });
-    const rows = async () => {
-      const out: string[] = [];
-      for await (const e of client.listEntities()) out.push(e.partitionKey as string);
-      return out.sort();
-    };
-    expect(await rows()).toHaveLength(4);
-    expect(await counter.sweep(now)).toBe(2);
-    expect(await rows()).toEqual([
-      `w${String(now - 1000 - WINDOW_MS).padStart(15, "0")}`,
-      `w${String(now - 1000).padStart(15, "0")}`,
-    ]);
   });
 });
 

@@ -34,10 +34,16 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
 }
 
 /** The one place storage is assembled: the Azure drivers (Azurite locally), with every table, queue and container created. */
-export async function connectStorage(config: ServiceConfig): Promise<Storage> {
+export async function connectStorage(config: ServiceConfig, log: Logger): Promise<Storage> {
   requireConnections(config.connections); // before loading the SDKs, which are most of the CLI's start-up time
   const { createAzureStorage, initStorage } = await import("../storage/azure/index.js");
-  const storage = createAzureStorage(config);
+  const storage = createAzureStorage(config, {
+    onBackgroundError: (error) =>
+      log.warn(
+        { event: "rate_limit_sweep_failed", error: (error as Error)?.message },
+        "rate-limit clean-up failed",
+      ),
+  });
   try {
     await initStorage(storage);
   } catch (error) {

@@ -2,9 +2,8 @@
 // reads counted in memory (free; see docs/security.md). 429 problem+json with Retry-After and RateLimit headers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpProblem, StorageUnavailableError } from "../errors.js";
+import type { RateCounter, RateDecision } from "../storage/types.js";
 import { clientIp, rateKeyOf } from "./client-ip.js";
-import type { RateCounter } from "./rate-counter.js";
-import type { RateDecision } from "./rate-window.js";
 import { policyOf, type RateScope } from "./route-policy.js";
 
 export type OnStoreError = "open" | "closed";

@@ -13,7 +13,7 @@ export function apiCommand(program: Command): void {
     .action(async (file: string | undefined, opts: { port?: string }) => {
       const setup = await setupService({ file, port: opts.port, role: "api" });
       // Listen first: /health answers while storage connects; job routes wait for it.
-      const connecting = connectStorage(setup.config);
+      const connecting = connectStorage(setup.config, setup.log);
       const { api, url } = await startApi({ ...setup, storage: deferredStorage(connecting) });
       onShutdownSignal(async () => {
         await api.close();

@@ -20,7 +20,7 @@ export function drainCommand(program: Command): void {
     .action(async (file: string | undefined, opts: { idle: string; maxRuntime?: string }) => {
       const idleMs = seconds(opts.idle, "--idle") * 1000;
       const setup = await setupService({ file, role: "worker" });
-      const storage = await connectStorage(setup.config);
+      const storage = await connectStorage(setup.config, setup.log);
       const started = Date.now();
       // Stop taking work once a job started now could overrun the execution's time limit.
       const lastStart =

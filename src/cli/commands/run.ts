@@ -33,7 +33,7 @@ export function runCommand(program: Command): void {
       }
       const stopAzurite = () => azurite?.stop();
 
-      const storage = await connectStorage(config).catch(async (e) => {
+      const storage = await connectStorage(config, log).catch(async (e) => {
         await stopAzurite();
         throw e;
       });

@@ -10,7 +10,7 @@ export function workerCommand(program: Command): void {
     .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });
-      const storage = await connectStorage(setup.config);
+      const storage = await connectStorage(setup.config, setup.log);
       const worker = startWorker({ ...setup, storage });
       onShutdownSignal(async (signal) => {
         setup.log.info(

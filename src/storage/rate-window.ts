@@ -1,7 +1,9 @@
-// The arithmetic of the rate limit: a sliding-window estimate over two fixed one-minute windows.
+// The arithmetic every RateCounter driver shares: a sliding-window estimate over two fixed one-minute windows.
 // A plain fixed window lets a client send 2x the limit across a window boundary; weighting the
 // previous window's count by how much of it still overlaps the last minute closes that gap at the
 // cost of one number more per counter.
+
+import type { RateDecision } from "./types.js";
 
 export const WINDOW_MS = 60_000;
 
@@ -13,15 +15,6 @@ export interface WindowCounts {
   count: number;
   /** Hits counted in the window before it. */
   prev: number;
-}
-
-export interface RateDecision {
-  allowed: boolean;
-  limit: number;
-  /** Hits left after this one (0 when refused). */
-  remaining: number;
-  /** Seconds until the estimate drops enough for one more hit (when refused), or until the window ends. */
-  resetS: number;
 }
 
 /** Decides whether one more hit fits under `limit` at time `now`. */

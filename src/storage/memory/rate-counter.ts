@@ -1,12 +1,6 @@
-// Rate counters: the interface, and the in-memory driver (one count per replica) used for status reads.
-import { decide, type RateDecision, WINDOW_MS, windowStartOf } from "./rate-window.js";
-
-/** Counts hits per key in one-minute windows; `hit` counts one more only when it is allowed. */
-export interface RateCounter {
-  hit(key: string, limit: number, now?: number): Promise<RateDecision>;
-  /** Stops background work (clean-up timers). */
-  close(): void;
-}
+// The in-memory RateCounter: one count per process, no storage call (the API's read limit).
+import { decide, WINDOW_MS, windowStartOf } from "../rate-window.js";
+import type { RateCounter } from "../types.js";
 
 /** Keys kept before old windows are dropped; bounds memory whatever the number of clients. */
 const MAX_KEYS = 100_000;
@@ -54,9 +48,6 @@ export function createMemoryRateCounter(): RateCounter {
       const decision = decide(slot, limit, now);
       if (decision.allowed) slot.count++;
       return decision;
-    },
-    close() {
-      slots.clear();
     },
   };
 }
