@@ -8,7 +8,6 @@ import { loadConfig } from "../src/config/config.js";
 import { freePort } from "../src/local/azurite.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
 import {
-  afterTest,
   expectProblem,
   JWT_ENV,
   KEY_A,
