@@ -42,6 +42,20 @@ describe("route declarations", () => {
     for (const route of docs) expect(route.policy).toMatchObject({ access: "caller", rate: "read" });
   });
 
+  it("cover the OPTIONS route @fastify/cors adds: a plain OPTIONS needs credentials like any request", async () => {
+    const { api } = await service({
+      PRAISONAI_SVC_API_KEYS: KEY_A,
+      PRAISONAI_SVC_CORS_ORIGINS: "https://wp.example",
+    });
+    await api.ready();
+    const options = api.declaredRoutes.find((r) => r.method === "OPTIONS" && r.url === "*");
+    expect(options?.policy).toEqual({ access: "caller", rate: "read", storage: false });
+    expect(
+      (await api.inject({ method: "OPTIONS", url: "/jobs", headers: { origin: "https://wp.example" } }))
+        .statusCode,
+    ).toBe(401);
+  });
+
   it("are required: a route without one keeps the API from starting", async () => {
     const { api } = await service();
     api.get("/undeclared", async () => ({ open: true }));

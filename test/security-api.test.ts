@@ -238,7 +238,9 @@ describe("CORS", () => {
     const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A, PRAISONAI_SVC_CORS_ORIGINS: ORIGIN });
     const ok = await submit(api, { origin: ORIGIN, "x-api-key": KEY_A });
     expect(ok.headers["access-control-allow-origin"]).toBe(ORIGIN);
-    expect(ok.headers["access-control-expose-headers"]).toContain("Location");
+    expect(ok.headers["access-control-expose-headers"]).toBe(
+      "Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy",
+    );
     expect(ok.headers.vary).toContain("Origin");
     const unauthorized = await submit(api, { origin: ORIGIN });
     expect(unauthorized.statusCode).toBe(401);

@@ -52,7 +52,7 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
-  installSecurity(api, { config, submitCounter: storage.rateCounter });
+  await installSecurity(api, { config, submitCounter: storage.rateCounter });
   await installOpenApi(api, app, config);
   await api.register(healthRoutes, { app });
   await api.register(jobsRoutes, { app, storage, config });

@@ -18,7 +18,10 @@ export interface SecurityDeps {
 }
 
 /** Installs every security hook; call it before any route is registered. Throws ConfigError on bad JWT settings. */
-export function installSecurity(api: FastifyInstance, { config, submitCounter }: SecurityDeps): void {
+export async function installSecurity(
+  api: FastifyInstance,
+  { config, submitCounter }: SecurityDeps,
+): Promise<void> {
   const jwt = createJwtVerifier(config);
   if (config.apiKeys.length === 0 && !jwt) {
     api.log.warn(
@@ -31,7 +34,7 @@ export function installSecurity(api: FastifyInstance, { config, submitCounter }:
 
   requireRoutePolicies(api);
   installSecurityHeaders(api);
-  installCors(api, config.corsOrigins);
+  await installCors(api, config.corsOrigins);
   installAuth(api, {
     keys: config.apiKeys,
     jwt,

@@ -1,5 +1,12 @@
 // The Container App(s) for each worker layout: one app with two containers (default), two apps, or app + job.
+
 import { API_PORT } from "../../scaffold/dockerfile.js";
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_S,
+  CORS_METHODS,
+} from "../../security/cors-policy.js";
 import {
   API,
   appNamed,
@@ -56,11 +63,14 @@ function ingress(cors: boolean): Json {
     allowInsecure: false,
     ...(cors
       ? {
+          // The service's own CORS rule (src/security/cors-policy.ts), answered by the ingress instead.
           corsPolicy: {
             allowedOrigins: expr(param("corsOrigins")),
-            allowedMethods: ["GET", "POST", "OPTIONS"],
-            allowedHeaders: ["*"],
-            maxAge: 600,
+            allowedMethods: CORS_METHODS,
+            allowedHeaders: CORS_ALLOWED_HEADERS,
+            exposeHeaders: CORS_EXPOSED_HEADERS,
+            maxAge: CORS_MAX_AGE_S,
+            allowCredentials: false,
           },
         }
       : {}),
