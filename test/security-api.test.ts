@@ -389,6 +389,21 @@ describe("rate limits", () => {
     expect((await via("1.1.1.1, 203.0.113.20", 3)).statusCode).toBe(429); // spoofed hop to the left: same client
   });
 
+  it("reads the client from the n-th X-Forwarded-For entry from the end behind n trusted proxies", async () => {
+    const failedFrom = async (env: Record<string, string>) => {
+      const { api, logs } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A, ...env });
+      await api.inject({
+        url: "/jobs/00000000-0000-4000-8000-000000000000",
+        remoteAddress: "10.0.0.1",
+        headers: { "x-api-key": KEY_B, "x-forwarded-for": "6.6.6.6, 203.0.113.9, 10.1.1.1" },
+      });
+      return logs.find((l) => l.event === "auth_failed")?.ip;
+    };
+    expect(await failedFrom({ PRAISONAI_SVC_TRUST_PROXY: "2" })).toBe("203.0.113.9");
+    expect(await failedFrom({ PRAISONAI_SVC_TRUST_PROXY: "1" })).toBe("10.1.1.1");
+    expect(await failedFrom({})).toBe("10.0.0.1"); // no proxy trusted: the header is ignored
+  });
+
   it("lets submissions through with a logged warning when the counter store is down (fail open)", async () => {
     const dead = await deadTableEnv();
     const { api, logs } = await service({ PRAISONAI_SVC_RATE_LIMIT: "1" }, undefined, dead);

@@ -26,6 +26,8 @@ export async function buildApi({ app, storage, config, log }: ApiOptions): Promi
     ...(log ? { loggerInstance: log } : { logger: false }),
     bodyLimit: config.maxPayloadBytes,
     requestTimeout: config.requestTimeoutMs,
+    // request.ip: the socket's peer, or the n-th X-Forwarded-For entry from the end behind n trusted proxies.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
     // Errors before routing (a URL with a malformed %-escape) are problem+json too, not Fastify's own JSON.
     frameworkErrors: (error, _request, reply) =>
       sendProblem(setSecurityHeaders(reply), toProblem(error, config.maxPayloadBytes)),

@@ -20,7 +20,6 @@ declare module "fastify" {
 export interface AuthOptions {
   keys: readonly ApiKey[];
   jwt: JwtVerifier | undefined;
-  trustProxy: number;
 }
 
 /** The principal of an `admin:<key>` entry in PRAISONAI_SVC_API_KEYS. */
@@ -58,7 +57,7 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
         {
           event: "auth_failed",
           reason: outcome.reason,
-          ip: clientIp(request, o.trustProxy),
+          ip: clientIp(request),
           method: request.method,
           path: request.url.split("?")[0]?.slice(0, 200),
           failures_last_minute: recent,

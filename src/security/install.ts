@@ -35,17 +35,10 @@ export async function installSecurity(
   requireRoutePolicies(api);
   installSecurityHeaders(api);
   await installCors(api, config.corsOrigins);
-  installAuth(api, {
-    keys: config.apiKeys,
-    jwt,
-    trustProxy: config.trustProxy,
-  });
-  installRateLimit(api, {
-    submitLimit: config.rateLimit,
-    readLimit: config.readRateLimit,
-    submits: submitCounter,
-    reads,
-    trustProxy: config.trustProxy,
+  installAuth(api, { keys: config.apiKeys, jwt });
+  await installRateLimit(api, {
+    limits: { submit: config.rateLimit, read: config.readRateLimit },
+    counters: { submit: submitCounter, read: reads },
     onStoreError: config.rateLimitOnError,
   });
 }
