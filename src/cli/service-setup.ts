@@ -19,6 +19,8 @@ export interface SetupOptions {
 export interface ServiceSetup {
   app: ServiceApp;
   config: ServiceConfig;
+  /** The environment the configuration was read from (with --port applied). */
+  env: Record<string, string | undefined>;
   file: string;
   projectDir: string;
   log: Logger;
@@ -30,7 +32,7 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   const config = loadConfig(env);
   const file = resolveHandlerFile(opts.file);
   const app = await loadApp(file);
-  return { app, config, file, projectDir: path.dirname(file), log: createLogger(config, opts.role) };
+  return { app, config, env, file, projectDir: path.dirname(file), log: createLogger(config, opts.role) };
 }
 
 /** The one place storage is assembled: the Azure drivers (Azurite locally), with every table, queue and container created. */

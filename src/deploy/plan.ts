@@ -8,7 +8,7 @@ import { type DeploySettings, deploySettings } from "./settings.js";
 import { projectName, readState } from "./state.js";
 import { WORKER_LAYOUTS, type WorkerLayout } from "./template/apps.js";
 
-/** Spec §10 prices the UK region; a user elsewhere passes --location. */
+/** The region the costs in docs/deploy.md are priced for; a user elsewhere passes --location. */
 export const DEFAULT_LOCATION = "uksouth";
 
 export interface DeployOptions {

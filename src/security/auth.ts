@@ -2,6 +2,7 @@
 // (Authorization: Bearer). The caller becomes `request.principal`, which owns the jobs it creates.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpProblem } from "../errors.js";
+import { estimateAt, rollTo, type WindowSlot } from "../storage/rate-window.js";
 import { type ApiKey, matchApiKey } from "./api-keys.js";
 import { clientIp } from "./client-ip.js";
 import { JwtRejected, type JwtVerifier } from "./jwt.js";
@@ -117,21 +118,13 @@ async function authenticate(request: FastifyRequest, o: AuthOptions): Promise<Ou
   return { reason: "missing", detail: `This service needs ${how}.` };
 }
 
-/** Counts events over the last minute (this minute plus a weighted share of the previous one). */
+/** Counts events over the last minute, with the same sliding window as the rate limits. */
 function minuteCounter() {
-  let start = 0;
-  let count = 0;
-  let prev = 0;
+  const slot: WindowSlot = { start: 0, count: 0, prev: 0 };
   return {
     add(now = Date.now()): number {
-      const minute = Math.floor(now / 60_000) * 60_000;
-      if (minute !== start) {
-        prev = minute - start === 60_000 ? count : 0;
-        count = 0;
-        start = minute;
-      }
-      count++;
-      return Math.round(prev * (1 - (now - minute) / 60_000)) + count;
+      rollTo(slot, now).count++;
+      return Math.round(estimateAt(slot, now));
     },
   };
 }

@@ -1,4 +1,4 @@
-// WordPress-issued tokens (spec §6 option B): `Authorization: Bearer <JWT>`, verified with jose.
+// WordPress-issued tokens, for a browser widget that must not hold an API key: `Authorization: Bearer <JWT>`, verified with jose.
 // One algorithm is pinned by the configured key (HS256 for a shared secret, RS256 for a public key),
 // so `alg: none` and algorithm-confusion tokens are refused; exp, aud and iss are always checked.
 import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";

@@ -1,7 +1,8 @@
 // `praisonai-svc worker [file]`: the queue worker alone (the deployment's worker container).
 import type { Command } from "commander";
-import { onShutdownSignal, startWorker } from "../roles.js";
+import { startWorker } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
+import { untilShutdown } from "../shutdown.js";
 
 export function workerCommand(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function workerCommand(program: Command): void {
       const setup = await setupService({ file, role: "worker" });
       const storage = await connectStorage(setup.config, setup.log);
       const worker = startWorker({ ...setup, storage });
-      onShutdownSignal(async (signal) => {
+      await untilShutdown(async (signal) => {
         setup.log.info(
           { signal, running: worker.running },
           "stopping: no new jobs; finishing the running ones",

@@ -24,7 +24,7 @@ import { STORAGE_NAMES } from "./storage.js";
 export type WorkerLayout = "single" | "separate-app" | "job";
 export const WORKER_LAYOUTS: WorkerLayout[] = ["single", "separate-app", "job"];
 
-/** Spec §5.1: scale to zero, hard cap of 3 replicas, 20 concurrent requests, 10 queued messages. */
+/** Scale to zero when idle; at most 3 replicas (a hard cost cap); a replica per 20 concurrent requests or 10 queued messages. */
 export const SCALE = { minReplicas: 0, maxReplicas: 3, concurrentRequests: 20, queueLength: 10 } as const;
 /** Grace an API replica gets on scale-in: longer than the 30 s request timeout. */
 export const API_TERMINATION_GRACE_SECONDS = 45;

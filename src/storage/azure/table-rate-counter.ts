@@ -19,6 +19,8 @@ export interface TableRateCounterOptions {
   timeoutMs?: number;
   /** Called with errors of the background clean-up (they never reach a request). */
   onSweepError?: (error: unknown) => void;
+  /** Clean up once a minute in the background, from the first use on. @default true */
+  autoSweep?: boolean;
 }
 
 export interface TableRateCounter extends RateCounter {
@@ -176,7 +178,7 @@ export function createTableRateCounter(opts: TableRateCounterOptions): TableRate
   let first: NodeJS.Timeout | undefined;
   let timer: NodeJS.Timeout | undefined;
   function scheduleSweeps(): void {
-    if (first) return;
+    if (first || opts.autoSweep === false) return;
     first = setTimeout(() => {
       const run = () => void sweep().catch((e: unknown) => opts.onSweepError?.(e));
       run();
