@@ -180,6 +180,7 @@ describe("attacks on CORS", () => {
       }),
     );
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
+    expect(preflight.headers.vary).toBe("Origin"); // every answer depends on Origin
     const nullOrigin = await api.inject({
       method: "OPTIONS",
       url: "/jobs",

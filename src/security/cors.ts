@@ -29,6 +29,7 @@ export async function installCors(api: FastifyInstance, origins: readonly string
           new HttpProblem(
             403,
             "This origin may not call the API from a browser; ask the operator to add it to PRAISONAI_SVC_CORS_ORIGINS.",
+            { headers: { vary: "Origin" } },
           ),
         );
       }
