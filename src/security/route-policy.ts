@@ -1,7 +1,7 @@
 // What every route declares about itself: who may call it, which rate limit counts it, whether it needs
 // storage, and (for pages) its Content-Security-Policy. Authentication, rate limits and security headers
 // read the declaration; none of them keeps a list of paths, so a new route is one declaration away from
-// being protected, and a route without one cannot be registered.
+// being protected, and an API with an undeclared route refuses to start.
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 
 /** `public`: anyone; `caller`: a valid API key or token (once keys or tokens are configured); `admin`: the key named admin. */
