@@ -31,9 +31,10 @@ afterEach(async () => {
   started.clear();
 });
 
+/** `keep`: not stopped after each test (a suite-wide service the caller stops itself); `bin`: another installed CLI. */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string; bin?: string } = {},
+  opts: { env?: Record<string, string>; cwd?: string; bin?: string; keep?: boolean } = {},
 ): CliProcess {
   const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -89,7 +90,7 @@ export function runCli(
       });
     },
   };
-  started.add(proc);
+  if (!opts.keep) started.add(proc);
   return proc;
 }
 
