@@ -180,6 +180,7 @@ describe("attacks on CORS", () => {
       }),
     );
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
+    expect(preflight.headers.vary).toBe("Origin"); // every answer depends on Origin
     const nullOrigin = await api.inject({
       method: "OPTIONS",
       url: "/jobs",
@@ -314,9 +315,8 @@ describe("attacks on input", () => {
     const file = await fetch(link.download_url);
     expect(file.status).toBe(200);
     const disposition = file.headers.get("content-disposition") ?? "";
-    expect(disposition).toBe(
-      `attachment; filename="report_Set-Cookie_ stolen=1_script_.txt"; filename*=UTF-8''report_Set-Cookie_%20stolen%3D1_script_.txt`,
-    );
+    // Plain ASCII once sanitised, so no filename* is needed beside the quoted name.
+    expect(disposition).toBe(`attachment; filename="report_Set-Cookie_ stolen=1_script_.txt"`);
     expect(file.headers.get("set-cookie")).toBeNull();
     results.push({
       attack: "filename with CR/LF and quotes (sanitised header)",

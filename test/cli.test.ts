@@ -1,9 +1,11 @@
 // The CLI as a user runs it: real processes, real HTTP, Azurite.
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -38,6 +40,33 @@ const portOpen = (port: number) =>
     });
     s.once("error", () => resolve(false));
   });
+
+/**
+ * A project where this package is installed (a copy of dist/ and bin/) with every dependency but `missing`,
+ * as a user who skipped it would have; returns the project folder and the installed CLI.
+ */
+function projectWithout(missing: string): { dir: string; bin: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "struct-without-"));
+  const pkg = path.join(dir, "node_modules", "praisonai-svc");
+  mkdirSync(path.join(pkg, "node_modules"), { recursive: true });
+  for (const part of ["dist", "bin", "package.json"])
+    cpSync(path.join(ROOT, part), path.join(pkg, part), { recursive: true });
+  for (const dep of readdirSync(path.join(ROOT, "node_modules"))) {
+    if (dep !== missing && dep !== ".bin")
+      symlinkSync(path.join(ROOT, "node_modules", dep), path.join(pkg, "node_modules", dep));
+  }
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+  copyFileSync(path.join(ROOT, "test/fixtures/cli/plain.js"), path.join(dir, "handlers.js"));
+  return { dir, bin: path.join(pkg, "bin", "praisonai-svc.js") };
+}
+
+/** The CLI's error output: one line, no stack trace. */
+function expectOneLineError(output: string): string {
+  const lines = output.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^praisonai-svc: /);
+  return lines[0] as string;
+}
 
 /** Environment without any storage connection, as on a fresh machine. */
 function noStorageEnv(): Record<string, string> {
@@ -190,6 +219,25 @@ describe("CLI errors a user can act on", () => {
     const proc = runCli(["api"], { cwd: dir, env: isolatedEnv() });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toContain("export default app");
+  });
+
+  it("says in one line how to install local storage when Azurite is missing", async () => {
+    const { dir, bin } = projectWithout("azurite");
+    const proc = runCli(["run"], { cwd: dir, env: noStorageEnv(), bin });
+    expect(await proc.exited).toBe(1);
+    const line = expectOneLineError(proc.output());
+    expect(line).toContain("npm install --save-dev azurite");
+    expect(line).toContain("AZURE_STORAGE_CONNECTION_STRING");
+  });
+
+  it("says in one line why local storage could not start", async () => {
+    const dir = tempProject();
+    writeFileSync(path.join(dir, ".praisonai-svc"), "a file where the data folder should be");
+    const proc = runCli(["run"], { cwd: dir, env: noStorageEnv() });
+    expect(await proc.exited).toBe(1);
+    expect(expectOneLineError(proc.output())).toMatch(
+      /Local storage cannot keep its data in .*\.praisonai-svc/,
+    );
   });
 
   it("asks for a connection string when `api` has no storage", async () => {

@@ -33,6 +33,6 @@ describe("drain", () => {
   it("refuses a non-positive --idle", async () => {
     const drain = runCli(["drain", HANDLERS, "--idle", "0"], { env: isolatedEnv() });
     expect(await drain.exited).toBe(1);
-    expect(drain.output()).toMatch(/--idle must be a number of seconds above 0/);
+    expect(drain.output()).toMatch(/--idle="0" is not valid: expected a number of seconds from 0.001/);
   });
 });

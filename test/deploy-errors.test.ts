@@ -76,6 +76,7 @@ describe("deploy azure errors", () => {
 
   it.each([
     [["--cors-origins", "wp.example.com/path"], /--cors-origins "wp.example.com\/path" is not an origin/],
+    [["--cors-origins", "*"], /--cors-origins "\*" is not an origin: .*no "\*"/],
     [["--api-keys", "short"], /--api-keys: entry 1 of 1 is not a valid key: use 16-512 characters/],
     [["--env", "PRAISONAI_SVC_MAX_DEQUEUE=many"], /PRAISONAI_SVC_MAX_DEQUEUE="many" is not valid/],
     [["--worker-layout", "sidecar"], /--worker-layout "sidecar" is not one of single, separate-app, job/],

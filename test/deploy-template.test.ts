@@ -57,14 +57,25 @@ describe("the ARM template", () => {
     expect(containers[1]?.command).toEqual(["praisonai-svc", "worker"]);
   });
 
-  it("sends ingress to port 8080 with the CORS origins from a parameter", () => {
+  it("sends ingress to port 8080 with the service's own CORS rule and the origins from a parameter", () => {
     const ingress = (props(one(template(), "Microsoft.App/containerApps")).configuration as Obj)
       .ingress as Obj;
     expect(ingress).toMatchObject({ external: true, targetPort: 8080, allowInsecure: false });
     expect(ingress.corsPolicy).toMatchObject({
       allowedOrigins: "[parameters('corsOrigins')]",
       allowedMethods: ["GET", "POST", "OPTIONS"],
+      allowedHeaders: ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key"],
+      allowCredentials: false,
     });
+    // What the WordPress widget reads from an answer, exactly as the service itself exposes it.
+    expect(ingress.corsPolicy).toHaveProperty("exposeHeaders", [
+      "Location",
+      "Retry-After",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit-Policy",
+    ]);
   });
 
   it("gives a worker replica a termination grace period that covers the job timeout, within Azure's 600 s", () => {

@@ -13,7 +13,7 @@ import {
 } from "../examples/ppt/layout.js";
 import { Deck, LIMITS } from "../examples/ppt/schema.js";
 import { cleanText, type FittedText, measure, wrap } from "../examples/ppt/text-fit.js";
-import { parseYaml } from "../src/util/yaml.js";
+import { parseYaml } from "../src/security/yaml.js";
 import { ROOT } from "./support/cli.js";
 import { convertToPdf, type PdfWord, pdfPageCount, pdfWords } from "./support/libreoffice.js";
 import { readPptx, words, xmlProblem } from "./support/pptx.js";

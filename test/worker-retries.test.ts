@@ -1,7 +1,7 @@
 // Storage retries inside one delivery: the result upload and the table writes are retried after 1 s, 3 s
 // and 9 s; when every try fails the delivery fails and the job is retried later, never lost.
 import { describe, expect, it } from "vitest";
-import type { JobStore, Storage } from "../src/storage/types.js";
+import { type JobStore, MAX_VISIBILITY_MS, type Storage } from "../src/storage/types.js";
 import { workerHarness } from "./support/worker-harness.js";
 
 const ok = async () => ({ data: "ok", contentType: "text/plain", filename: "ok.txt" });
@@ -98,5 +98,25 @@ describe.concurrent("retries inside a delivery", () => {
     expect(second).toBeGreaterThanOrEqual(2980);
     expect(second).toBeLessThan(4500);
     expect(await h.direct.jobs.get(id)).toMatchObject({ status: "done" });
+  });
+});
+
+describe("retry backoff", () => {
+  it("never waits past the queue's 7-day visibility limit, however many deliveries failed", async () => {
+    const broken = async () => {
+      throw new Error("still broken");
+    };
+    const h = await workerHarness(broken, {
+      env: { PRAISONAI_SVC_MAX_DEQUEUE: "100", PRAISONAI_SVC_RETRY_BACKOFF: "3600" },
+    });
+    const id = await h.addJob({ n: 3 });
+    const msg = await h.receive();
+    // As the 60th delivery: the doubling delay (3600 s × 2^59) is far past what the queue accepts.
+    expect(await h.execute({ ...msg, dequeueCount: 60 })).toBe("retrying");
+    expect(h.logs.find((l) => l.msg === "job failed; will retry")?.retryInMs).toBe(MAX_VISIBILITY_MS);
+    expect(await h.direct.jobs.get(id)).toMatchObject({ status: "queued", retryCount: 60 });
+    expect(await h.direct.queue.receive(1, 1000)).toEqual([]); // hidden for the capped delay
+    expect(await h.direct.queue.count()).toBe(1);
+    await h.close();
   });
 });

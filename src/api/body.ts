@@ -1,8 +1,9 @@
 // Request bodies: JSON (Fastify's prototype-safe parser) and YAML; every other media type gets 415.
+
 import type { FastifyInstance } from "fastify";
+import { HttpProblem } from "../errors.js";
 import { unsafeShape } from "../security/payload-shape.js";
-import { parseYaml } from "../util/yaml.js";
-import { problem } from "./problem.js";
+import { parseYaml } from "../security/yaml.js";
 
 export const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 
@@ -16,10 +17,13 @@ export function installBodyParsers(app: FastifyInstance): void {
     json(req, body as string, (error: Error | null, value?: unknown) => {
       if (error) {
         const proto = /forbidden prototype property/.test(error.message);
-        return done(proto ? problem(400, `The JSON body was refused: ${error.message}.`) : error, undefined);
+        return done(
+          proto ? new HttpProblem(400, `The JSON body was refused: ${error.message}.`) : error,
+          undefined,
+        );
       }
       const unsafe = unsafeShape(value);
-      if (unsafe) return done(problem(400, unsafe), undefined);
+      if (unsafe) return done(new HttpProblem(400, unsafe), undefined);
       done(null, value);
     });
   });
@@ -27,7 +31,7 @@ export function installBodyParsers(app: FastifyInstance): void {
     try {
       done(null, parseYaml(body as string));
     } catch (error) {
-      done(problem(400, `The YAML body could not be parsed: ${(error as Error).message}`), undefined);
+      done(new HttpProblem(400, `The YAML body could not be parsed: ${(error as Error).message}`), undefined);
     }
   });
 }

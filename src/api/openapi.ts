@@ -5,6 +5,8 @@ import type { FastifyInstance } from "fastify";
 import { type ZodType, z } from "zod";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
+import { DOCS_CSP } from "../security/headers.js";
+import { type RoutePolicy, withPolicy } from "../security/route-policy.js";
 
 /** The payload's JSON Schema (input side), or any object when the handler has no schema. */
 export function payloadJsonSchema(schema: ZodType | undefined, example?: unknown): Record<string, unknown> {
@@ -50,6 +52,12 @@ export async function installOpenApi(
       ...securityOf(config),
     },
   });
-  await api.register(swaggerUi, { routePrefix: "/docs" });
-  api.get("/openapi.json", { schema: { hide: true } }, async () => api.swagger());
+  // They describe the API, never a job: public unless PRAISONAI_SVC_DOCS_PUBLIC=false.
+  const policy: RoutePolicy = config.docsPublic
+    ? { access: "public", rate: "none", storage: false, page: { csp: DOCS_CSP } }
+    : { access: "caller", rate: "read", storage: false, page: { csp: DOCS_CSP } };
+  await withPolicy(api, policy, async (docs) => {
+    await docs.register(swaggerUi, { routePrefix: "/docs" });
+    docs.get("/openapi.json", { schema: { hide: true } }, async () => api.swagger());
+  });
 }

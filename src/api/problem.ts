@@ -1,26 +1,8 @@
 // The one place any error becomes an HTTP response: application/problem+json (RFC 9457), never a stack trace.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HttpProblem } from "../errors.js";
-import { isStorageOutage } from "../storage/azure/errors.js";
+import { HttpProblem, StorageUnavailableError } from "../errors.js";
 
 export const PROBLEM_TYPE = "application/problem+json";
-
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  408: "Request Timeout",
-  409: "Conflict",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
 
 /** Details for Fastify's own client errors, phrased for the person calling the API. */
 function fastifyDetail(error: FastifyError, limit: number): string {
@@ -53,32 +35,18 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?
     });
 }
 
+/** Any error as the problem to answer: HTTP errors as they are, storage outages 503 + Retry-After, Fastify's 4xx explained, anything else 500. */
 export function toProblem(error: unknown, bodyLimit: number): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  if (isStorageOutage(error)) {
-    return new HttpProblem(
-      503,
-      "Service Unavailable",
-      "Storage is unreachable right now; nothing was changed. Retry later.",
-      {
-        headers: { "retry-after": "5" },
-      },
-    );
+  if (error instanceof StorageUnavailableError) {
+    return new HttpProblem(503, error.message, {
+      headers: { "retry-after": String(StorageUnavailableError.RETRY_AFTER_S) },
+    });
   }
   const e = error as FastifyError;
   const status = typeof e?.statusCode === "number" ? e.statusCode : 500;
-  if (status >= 400 && status < 500) {
-    return new HttpProblem(status, TITLES[status] ?? "Client Error", fastifyDetail(e, bodyLimit));
-  }
-  return new HttpProblem(
-    500,
-    TITLES[500] as string,
-    "The server failed to handle the request; it has been logged.",
-  );
-}
-
-export function problem(status: number, detail: string, extra?: Record<string, unknown>): HttpProblem {
-  return new HttpProblem(status, TITLES[status] ?? "Error", detail, { extra });
+  if (status >= 400 && status < 500) return new HttpProblem(status, fastifyDetail(e, bodyLimit));
+  return new HttpProblem(500, "The server failed to handle the request; it has been logged.");
 }
 
 /** Installs the error and not-found handlers. */
@@ -90,6 +58,6 @@ export function installProblemHandlers(app: FastifyInstance, bodyLimit: number):
     return sendProblem(reply, p, request.url.split("?")[0]);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split("?")[0]}.`)),
+    sendProblem(reply, new HttpProblem(404, `No route ${request.method} ${request.url.split("?")[0]}.`)),
   );
 }

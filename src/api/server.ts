@@ -1,6 +1,6 @@
 // Builds the HTTP API: body parsing, problem+json errors, OpenAPI docs and the routes.
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
 import { setSecurityHeaders } from "../security/headers.js";
@@ -30,12 +30,14 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     ...(log ? { loggerInstance: log } : { logger: false }),
     bodyLimit: config.maxPayloadBytes,
     requestTimeout: config.requestTimeoutMs,
+    // request.ip: the socket's peer, or the n-th X-Forwarded-For entry from the end behind n trusted proxies.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
     // Errors before routing (a URL with a malformed %-escape) are problem+json too, not Fastify's own JSON.
     frameworkErrors: (error, _request, reply) =>
       sendProblem(setSecurityHeaders(reply), toProblem(error, config.maxPayloadBytes)),
     genReqId: () => randomUUID(),
     // One log line per request (written in onResponse below) instead of Fastify's two: halves the log cost.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Route schemas document the API (OpenAPI); payloads are validated by the handler's zod schema instead.
     ajv: { customOptions: { strict: false } },
   });
@@ -56,10 +58,10 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
-  installSecurity(api, { config });
+  await installSecurity(api, { config, submitCounter: storage.rateCounter });
   await installOpenApi(api, app, config, version);
   await api.register(healthRoutes, { app, version });
   await api.register(jobsRoutes, { app, storage, config });
-  await api.register(adminRoutes, { storage, config });
+  await api.register(adminRoutes, { storage });
   return api;
 }

@@ -1,6 +1,7 @@
 // Payload validation against the handler's zod schema: 422 naming every failing path.
+
 import type { ZodType } from "zod";
-import { problem } from "./problem.js";
+import { HttpProblem } from "../errors.js";
 
 const MAX_LISTED = 20;
 
@@ -13,8 +14,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function validatePayload(schema: ZodType | undefined, body: unknown): unknown {
   if (!schema) {
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw problem(422, "The payload must be a JSON object or a YAML mapping.", {
-        errors: [{ path: "(root)", message: "expected an object" }],
+      throw new HttpProblem(422, "The payload must be a JSON object or a YAML mapping.", {
+        extra: { errors: [{ path: "(root)", message: "expected an object" }] },
       });
     }
     return body;
@@ -27,5 +28,7 @@ export function validatePayload(schema: ZodType | undefined, body: unknown): unk
   const listed = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
   const more =
     result.error.issues.length > MAX_LISTED ? ` (and ${result.error.issues.length - MAX_LISTED} more)` : "";
-  throw problem(422, `The payload does not match the service's schema: ${listed}${more}.`, { errors });
+  throw new HttpProblem(422, `The payload does not match the service's schema: ${listed}${more}.`, {
+    extra: { errors },
+  });
 }

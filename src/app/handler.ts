@@ -19,9 +19,9 @@ export interface JobContext {
   log: JobLogger;
 }
 
-/** The produced file as an object. */
-export interface JobFile {
-  data: Uint8Array | string;
+/** The produced file as an object; once the worker has it, `data` is always a Buffer (`JobFile<Buffer>`). */
+export interface JobFile<Data extends Uint8Array | string = Uint8Array | string> {
+  data: Data;
   contentType: string;
   filename: string;
 }
@@ -40,7 +40,7 @@ export interface JobDefinition<P = unknown> {
 }
 
 /** Normalizes a handler's return value; throws a TypeError that says what was wrong. */
-export function toJobFile(result: unknown): { data: Buffer; contentType: string; filename: string } {
+export function toJobFile(result: unknown): JobFile<Buffer> {
   let file: { data?: unknown; contentType?: unknown; filename?: unknown };
   if (Array.isArray(result)) {
     const [data, contentType, filename] = result;

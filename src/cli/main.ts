@@ -29,7 +29,12 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Runs one command and ends the process when it returns (a long-running command returns once it has
+ * stopped): with its exit code, or 1 after printing its error. Every error the framework knows is a
+ * PraisonError and prints as one line saying what to do; anything else is a bug and prints its stack.
+ */
+export async function main(argv: string[]): Promise<never> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
@@ -41,4 +46,6 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.exit(1);
   }
+  // Also ends what a stopped command may leave behind (idle keep-alive sockets of the storage clients).
+  process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
 }

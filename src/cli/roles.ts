@@ -34,25 +34,3 @@ export function startWorker(deps: RoleDeps): Worker {
   deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
   return worker;
 }
-
-/**
- * Runs `stop` once on SIGTERM or SIGINT, or when the parent that started this process over IPC goes
- * away (`run` supervising its worker); a second signal exits at once.
- */
-export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    stop(signal).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", handler);
-  process.on("SIGINT", handler);
-  if (process.connected) process.once("disconnect", () => handler("parent exited"));
-}

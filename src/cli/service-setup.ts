@@ -2,7 +2,8 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import type { ServiceApp } from "../app/service-app.js";
-import { hasConnections, loadConfig, type ServiceConfig } from "../config/config.js";
+import { loadConfig, requireConnections, type ServiceConfig } from "../config/config.js";
+import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../storage/types.js";
 import { CliError } from "./errors.js";
 import { loadApp, resolveHandlerFile, serviceVersion } from "./load-app.js";
@@ -18,6 +19,8 @@ export interface SetupOptions {
 export interface ServiceSetup {
   app: ServiceApp;
   config: ServiceConfig;
+  /** The environment the configuration was read from (with --port applied). */
+  env: Record<string, string | undefined>;
   file: string;
   projectDir: string;
   log: Logger;
@@ -34,6 +37,7 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   return {
     app,
     config,
+    env,
     file,
     projectDir: path.dirname(file),
     log: createLogger(config, opts.role),
@@ -41,20 +45,23 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   };
 }
 
-export async function connectStorage(config: ServiceConfig): Promise<Storage> {
-  if (!hasConnections(config.connections)) {
-    throw new CliError(
-      "No storage connection: set AZURE_STORAGE_CONNECTION_STRING, or use `praisonai-svc run`, which starts local storage.",
-    );
-  }
-  // Loaded on demand: the Azure SDKs are most of the CLI's start-up time.
+/** The one place storage is assembled: the Azure drivers (Azurite locally), with every table, queue and container created. */
+export async function connectStorage(config: ServiceConfig, log: Logger): Promise<Storage> {
+  requireConnections(config.connections); // before loading the SDKs, which are most of the CLI's start-up time
   const { createAzureStorage, initStorage } = await import("../storage/azure/index.js");
-  const storage = createAzureStorage(config);
+  const storage = createAzureStorage(config, {
+    onBackgroundError: (error) =>
+      log.warn(
+        { event: "rate_limit_sweep_failed", error: (error as Error)?.message },
+        "rate-limit clean-up failed",
+      ),
+  });
   try {
     await initStorage(storage);
   } catch (error) {
+    const reason = error instanceof StorageUnavailableError ? error.cause : error;
     throw new CliError(
-      `Could not reach Azure Storage to create the table, queues and container: ${(error as Error).message}`,
+      `Could not reach Azure Storage to create the table, queues and container (${(reason as Error)?.message}): check AZURE_STORAGE_CONNECTION_STRING and that the account is reachable.`,
     );
   }
   return storage;

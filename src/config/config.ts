@@ -15,7 +15,15 @@ export interface ServiceConfig extends SettingValues {
 
 type Env = Record<string, string | undefined>;
 
-/** Connection strings: AZURE_STORAGE_CONNECTION_STRING, overridden per service as in the spec. */
+/** The variables connections are read from: the account's, then a per-service override of each. */
+export const CONNECTION_VARS = [
+  "AZURE_STORAGE_CONNECTION_STRING",
+  "AZURE_TABLE_CONN_STRING",
+  "AZURE_QUEUE_CONN_STRING",
+  "AZURE_BLOB_CONN_STRING",
+] as const;
+
+/** Connection strings: AZURE_STORAGE_CONNECTION_STRING, each overridden by a per-service variable. */
 export function readConnections(env: Env): Connections {
   const main = nonEmpty(env.AZURE_STORAGE_CONNECTION_STRING);
   return {
@@ -25,24 +33,35 @@ export function readConnections(env: Env): Connections {
   };
 }
 
-export function hasConnections(c: Connections): boolean {
+export function hasConnections(c: Connections): c is Required<Connections> {
   return Boolean(c.table && c.queue && c.blob);
 }
 
-/** Parses every setting; the first bad value throws a ConfigError naming its variable. */
-export function loadConfig(env: Env = process.env): ServiceConfig {
+/** The connection strings, or a ConfigError that says how to get them. */
+export function requireConnections(c: Connections): Required<Connections> {
+  if (hasConnections(c)) return c;
+  throw new ConfigError(
+    "No storage connection: set AZURE_STORAGE_CONNECTION_STRING, or use `praisonai-svc run`, which starts local storage.",
+  );
+}
+
+/**
+ * Parses every setting; the first bad value throws a ConfigError naming its variable. The result is
+ * frozen: what was validated is what runs (a different setting means loading a new configuration).
+ */
+export function loadConfig(env: Env = process.env): Readonly<ServiceConfig> {
   const values: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(SETTINGS)) {
     const raw = env[s.env];
     values[key] = s.parse(raw === undefined || raw === "" ? s.default : raw, s.env);
   }
-  const config = { ...(values as SettingValues), connections: readConnections(env) };
+  const config = { ...(values as SettingValues), connections: Object.freeze(readConnections(env)) };
   if (config.pollMinMs > config.pollMaxMs) {
     throw new ConfigError(
       `PRAISONAI_SVC_POLL_MIN (${config.pollMinMs / 1000}s) is larger than PRAISONAI_SVC_POLL_MAX (${config.pollMaxMs / 1000}s).`,
     );
   }
-  return config;
+  return Object.freeze(config);
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

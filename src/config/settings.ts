@@ -3,7 +3,7 @@
 import { ConfigError } from "../errors.js";
 import { parseApiKeys } from "../security/api-keys.js";
 import { parseTrustProxy } from "../security/client-ip.js";
-import { parseOrigins } from "../security/cors.js";
+import { parseOrigins } from "../security/cors-policy.js";
 import { parseJwtPublicKey, parseJwtSecret } from "../security/jwt.js";
 
 type Parse<T> = (raw: string, name: string) => T;

@@ -69,6 +69,23 @@ export class Az {
     return this.mask(["az", ...args].map(quote).join(" "));
   }
 
+  /**
+   * Runs a read-only command with its output on this process's stdout as it comes (`logs --follow`);
+   * Ctrl-C stops it. Resolves with 0 once it ends; errors are this class's errors.
+   */
+  async stream(args: string[], opts: CallOptions = {}): Promise<number> {
+    const shown = this.display(args);
+    this.commands.push({ command: shown, ran: true });
+    const result = await exec(args, this.#opts, this.#opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, "inherit");
+    if (result.code === 0) return 0;
+    throw this.#failure(shown, result, opts);
+  }
+
+  #failure(shown: string, result: ExecResult, opts: CallOptions): Error {
+    if (NOT_LOGGED_IN.test(result.stderr)) return new AzNotLoggedInError();
+    return new AzCommandError(shown, result.code, this.mask(result.stderr), opts.hint);
+  }
+
   async #run<T>(args: string[], opts: CallOptions, mutates: boolean): Promise<T | undefined> {
     const shown = this.display(args);
     const skip = mutates && this.dryRun;
@@ -85,9 +102,14 @@ export class Az {
       throw new AzCommandError(shown, result.code, `stopped after ${waited} without an answer`, opts.hint);
     }
     if (result.code === 0) return parseJson<T>(result.stdout);
-    if (NOT_LOGGED_IN.test(result.stderr)) throw new AzNotLoggedInError();
-    if (opts.notFoundOk && (result.code === 3 || NOT_FOUND.test(result.stderr))) return undefined;
-    throw new AzCommandError(shown, result.code, this.mask(result.stderr), opts.hint);
+    if (
+      opts.notFoundOk &&
+      !NOT_LOGGED_IN.test(result.stderr) &&
+      (result.code === 3 || NOT_FOUND.test(result.stderr))
+    ) {
+      return undefined;
+    }
+    throw this.#failure(shown, result, opts);
   }
 }
 
@@ -98,29 +120,47 @@ interface ExecResult {
   timedOut: boolean;
 }
 
-function exec(args: string[], opts: AzOptions, timeoutMs: number): Promise<ExecResult> {
+/** Runs az; its stdout is collected, or with `stdout: "inherit"` goes straight to ours (and Ctrl-C stops it). */
+function exec(
+  args: string[],
+  opts: AzOptions,
+  timeoutMs: number,
+  stdout: "pipe" | "inherit" = "pipe",
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("az", args, { env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
+    const child = spawn("az", args, { env: opts.env ?? process.env, stdio: ["ignore", stdout, "pipe"] });
+    let out = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
     });
-    child.stderr.on("data", (d: Buffer) => {
+    child.stderr?.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
+    const stop = () => child.kill("SIGINT");
+    if (stdout === "inherit") {
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    }
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGTERM");
     }, timeoutMs);
-    child.once("error", (error: NodeJS.ErrnoException) => {
+    const done = () => {
       clearTimeout(timer);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    };
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      done();
       reject(error.code === "ENOENT" ? new AzMissingError() : error);
     });
     child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 124 : 1), stdout, stderr, timedOut });
+      done();
+      // Stopped by Ctrl-C while streaming: the user's choice, not a failure.
+      const interrupted = stdout === "inherit" && (code === null || signal === "SIGINT");
+      resolve({ code: interrupted ? 0 : (code ?? (signal ? 124 : 1)), stdout: out, stderr, timedOut });
     });
   });
 }

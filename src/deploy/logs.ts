@@ -1,13 +1,6 @@
 // `praisonai-svc logs`: the az command that shows a deployed container's logs, streamed to the terminal.
-import { spawn } from "node:child_process";
 import { Az } from "./az.js";
-import {
-  AzCommandError,
-  AzExtensionMissingError,
-  AzMissingError,
-  AzNotLoggedInError,
-  DeployInputError,
-} from "./errors.js";
+import { AzExtensionMissingError, DeployInputError } from "./errors.js";
 import { readState, STATE_FILE } from "./state.js";
 import { WORKER_SUFFIX, type WorkerLayout } from "./template/apps.js";
 
@@ -79,7 +72,7 @@ export async function showLogs(opts: LogsOptions): Promise<number> {
     follow: opts.follow,
     tail,
   });
-  return stream(args, az);
+  return az.stream(args, { hint: "Is the app deployed? `praisonai-svc deploy azure`" });
 }
 
 /**
@@ -93,35 +86,4 @@ async function requireExtension(az: Az, name: string): Promise<void> {
     name,
     "The worker's logs in the job layout (`az containerapp job logs show`)",
   );
-}
-
-/** Runs az with its stdout on ours (log lines as they come); its stderr is kept for the error message. */
-function stream(args: string[], az: Az): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("az", args, { stdio: ["ignore", "inherit", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const stop = () => child.kill("SIGINT");
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    child.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "ENOENT" ? new AzMissingError() : error),
-    );
-    child.once("close", (code) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      if (code === 0 || code === null) return resolve(0);
-      if (/az login/i.test(stderr)) return reject(new AzNotLoggedInError());
-      reject(
-        new AzCommandError(
-          az.display(args),
-          code,
-          stderr,
-          "Is the app deployed? `praisonai-svc deploy azure`",
-        ),
-      );
-    });
-  });
 }

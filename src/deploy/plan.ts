@@ -1,4 +1,6 @@
 // Turns `deploy azure` options into a checked plan before any Azure call: a bad option fails in milliseconds.
+import { ConfigError } from "../errors.js";
+import { parseOrigins } from "../security/cors-policy.js";
 import { parseApiKeys } from "./api-keys.js";
 import { DeployInputError } from "./errors.js";
 import { checkName, normalizeLocation } from "./names.js";
@@ -6,7 +8,7 @@ import { type DeploySettings, deploySettings } from "./settings.js";
 import { projectName, readState } from "./state.js";
 import { MAX_APP_NAME, WORKER_LAYOUTS, WORKER_SUFFIX, type WorkerLayout } from "./template/apps.js";
 
-/** Spec §10 prices the UK region; a user elsewhere passes --location. */
+/** The region the costs in docs/deploy.md are priced for; a user elsewhere passes --location. */
 export const DEFAULT_LOCATION = "uksouth";
 
 export interface DeployOptions {
@@ -75,7 +77,8 @@ export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = proces
     registry,
     storageAccount,
     layout,
-    corsOrigins: opts.corsOrigins !== undefined ? parseOrigins(opts.corsOrigins) : (state.corsOrigins ?? []),
+    corsOrigins:
+      opts.corsOrigins !== undefined ? parseCorsOrigins(opts.corsOrigins) : (state.corsOrigins ?? []),
     apiKeys: rawKeys ? parseApiKeys(rawKeys) : undefined,
     envEntries: opts.env ?? state.env ?? [],
     settings: deploySettings(opts.env ?? state.env ?? []),
@@ -93,18 +96,12 @@ function checkWorkerName(app: string, layout: WorkerLayout): void {
   );
 }
 
-/** Origins as a browser sends them: scheme://host[:port], no path; `*` allows any origin. */
-export function parseOrigins(raw: string): string[] {
-  const origins = raw
-    .split(",")
-    .map((o) => o.trim().replace(/\/+$/, ""))
-    .filter(Boolean);
-  for (const origin of origins) {
-    if (origin !== "*" && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) {
-      throw new DeployInputError(
-        `--cors-origins "${origin}" is not an origin: use scheme://host[:port], e.g. https://example.com.`,
-      );
-    }
+/** `--cors-origins`, checked by the service's own rule: exactly the origins the service itself would accept. */
+function parseCorsOrigins(raw: string): string[] {
+  try {
+    return parseOrigins(raw, "--cors-origins");
+  } catch (error) {
+    if (error instanceof ConfigError) throw new DeployInputError(error.message);
+    throw error;
   }
-  return [...new Set(origins)];
 }

@@ -32,10 +32,6 @@ export class Progress {
       throw error;
     }
   }
-
-  note(text: string): void {
-    this.#write(`${text}\n`);
-  }
 }
 
 export function formatDuration(ms: number): string {

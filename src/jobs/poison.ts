@@ -13,6 +13,16 @@ export interface PoisonRecord {
 /** Receive/peek take at most 32 messages per call. */
 export const POISON_PAGE = 32;
 
+/** The record of a job that failed every delivery, as the worker writes it. */
+export function encodePoisonRecord(r: { jobId: string; errorMsg: string; retryCount: number }): string {
+  return JSON.stringify({
+    job_id: r.jobId,
+    error_msg: r.errorMsg,
+    retry_count: r.retryCount,
+    failed_utc: new Date().toISOString(),
+  } satisfies PoisonRecord);
+}
+
 export function parsePoisonRecord(body: string): PoisonRecord | undefined {
   try {
     const r = JSON.parse(body) as PoisonRecord;

@@ -1,6 +1,6 @@
 // Accepting a job: dedupe by payload hash or Idempotency-Key, write the row, then enqueue its reference.
 import { randomUUID } from "node:crypto";
-import { HttpProblem } from "../errors.js";
+import { StorageUnavailableError } from "../errors.js";
 import { type JobRecord, KeyTakenError, type Storage } from "../storage/types.js";
 import { jobHash, sha256 } from "./canonical.js";
 import { encodeMessage } from "./message.js";
@@ -78,12 +78,9 @@ async function enqueue(storage: Storage, job: JobRecord, keys: string[]): Promis
     // No message means no worker will ever see the job: take the row back so nothing is left half-created.
     await storage.jobs.remove(job.id, keys).catch(() => {});
     if (job.payloadBlob) await storage.blobs.delete(job.payloadBlob).catch(() => {});
-    throw new HttpProblem(
-      503,
-      "Service Unavailable",
+    throw new StorageUnavailableError(
       "The job queue is unreachable; the job was not accepted. Retry later.",
       {
-        headers: { "retry-after": "5" },
         cause,
       },
     );

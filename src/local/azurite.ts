@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PraisonError } from "../errors.js";
 
 /** Starts Azurite and stops it when this process exits, however it exits (see the file). */
 const LIFELINE = fileURLToPath(new URL("../../bin/azurite-lifeline.cjs", import.meta.url));
@@ -13,6 +14,16 @@ const LIFELINE = fileURLToPath(new URL("../../bin/azurite-lifeline.cjs", import.
 const ACCOUNT = "devstoreaccount1";
 const ACCOUNT_KEY =
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/** What to do instead, whenever local storage cannot be had. */
+const OR_AZURE = "or set AZURE_STORAGE_CONNECTION_STRING to use an Azure Storage account";
+
+/** Local storage could not be started: Azurite is missing, or it failed to start. The message says what to do. */
+export class AzuriteError extends PraisonError {
+  constructor(code: "AZURITE_MISSING" | "AZURITE_FAILED", message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
 
 export interface AzuriteOptions {
   /** Folder for Azurite's data; omitted: in memory only. */
@@ -76,9 +87,9 @@ function resolveAzurite(projectDir: string | undefined): string {
       // try the next place
     }
   }
-  throw new Error(
-    "Local mode needs Azurite, which is not installed: run `npm install --save-dev azurite`, " +
-      "or set AZURE_STORAGE_CONNECTION_STRING to use an Azure Storage account.",
+  throw new AzuriteError(
+    "AZURITE_MISSING",
+    `Local mode needs Azurite, which is not installed: run \`npm install --save-dev azurite\` in ${projectDir ?? "the project folder"}, ${OR_AZURE}.`,
   );
 }
 
@@ -107,7 +118,15 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
     ],
   ];
   if (opts.location) {
-    mkdirSync(opts.location, { recursive: true });
+    try {
+      mkdirSync(opts.location, { recursive: true });
+    } catch (error) {
+      throw new AzuriteError(
+        "AZURITE_FAILED",
+        `Local storage cannot keep its data in ${opts.location} (${(error as Error).message}): move what is in the way, ${OR_AZURE}.`,
+        { cause: error },
+      );
+    }
     args.push("--location", opts.location);
   } else {
     args.push("--inMemoryPersistence");
@@ -123,7 +142,13 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
     await waitForPorts(child, Object.values(ports), 20_000);
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`Azurite did not start: ${(error as Error).message}${stderr ? `\n${stderr}` : ""}`);
+    const said = stderr.trim().split("\n").pop()?.trim();
+    throw new AzuriteError(
+      "AZURITE_FAILED",
+      `Local storage (Azurite) did not start: ${(error as Error).message}${said ? ` (it said: ${said})` : ""}. ` +
+        `Reinstall it with \`npm install --save-dev azurite\`, ${OR_AZURE}.`,
+      { cause: error },
+    );
   }
   return {
     connectionString: azuriteConnectionString(ports),

@@ -1,15 +1,9 @@
 // The seam between the worker and the author's handler: TypeScript/JavaScript in-process today, Python later.
-import type { JobContext } from "../app/handler.js";
-
-export interface ProducedFile {
-  data: Buffer;
-  contentType: string;
-  filename: string;
-}
+import type { JobContext, JobFile } from "../app/handler.js";
 
 export interface HandlerRunner {
   /** Runs the handler once; rejects with the handler's error, or when `ctx.signal` aborts. */
-  run(payload: unknown, ctx: JobContext): Promise<ProducedFile>;
+  run(payload: unknown, ctx: JobContext): Promise<JobFile<Buffer>>;
   /** Releases whatever the runner holds (processes, threads). */
   close(): Promise<void>;
 }

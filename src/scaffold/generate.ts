@@ -1,7 +1,7 @@
 // `praisonai-svc new service`: writes a runnable one-file service project into an empty folder.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CliError } from "../cli/errors.js";
+import { PraisonError } from "../errors.js";
 import { ownPackage, PACKAGE_ROOT } from "../own-package.js";
 import { dockerfile, dockerignore } from "./dockerfile.js";
 import { envExample } from "./env-example.js";
@@ -10,6 +10,13 @@ import { type Origin, packageOrigin } from "./origin.js";
 import { gitignore, packageJson, tsconfig } from "./project-files.js";
 import { readme } from "./readme.js";
 import { type Dependency, dependencyOn, VENDOR_DIR } from "./vendor.js";
+
+/** A project that cannot be created as asked (bad name, folder not empty); the message says what to change. */
+export class ScaffoldError extends PraisonError {
+  constructor(message: string) {
+    super("SCAFFOLD_INVALID", message);
+  }
+}
 
 export interface NewServiceOptions {
   /** Project and package name; also the default Container App name, hence its rules. */
@@ -30,7 +37,7 @@ const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 export function validateServiceName(name: string): void {
   if (!SERVICE_NAME.test(name)) {
-    throw new CliError(
+    throw new ScaffoldError(
       `"${name}" is not a valid service name: use 2-32 lowercase letters, digits and single hyphens, ` +
         "starting with a letter (e.g. `praisonai-svc new service ppt-maker`).",
     );
@@ -45,11 +52,13 @@ export function createServiceProject(opts: NewServiceOptions): {
 } {
   validateServiceName(opts.name);
   if (opts.pkg !== undefined && !PACKAGE_NAME.test(opts.pkg)) {
-    throw new CliError(`"${opts.pkg}" is not an npm package name (e.g. --package pptxgenjs or @scope/name).`);
+    throw new ScaffoldError(
+      `"${opts.pkg}" is not an npm package name (e.g. --package pptxgenjs or @scope/name).`,
+    );
   }
   const dir = path.resolve(opts.cwd ?? process.cwd(), opts.dir ?? opts.name);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new CliError(
+    throw new ScaffoldError(
       `${dir} already exists and is not empty: pick another name or pass --dir <empty folder>.`,
     );
   }

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError } from "../cli/errors.js";
+import { ScaffoldError } from "./generate.js";
 import type { Origin } from "./origin.js";
 
 export const VENDOR_DIR = "vendor";
@@ -36,12 +36,12 @@ export function packInto(root: string, projectDir: string): string {
   );
   if (result.error || result.status !== 0) {
     const why = result.error?.message ?? result.stderr.trim().split("\n").slice(-4).join("\n");
-    throw new CliError(
+    throw new ScaffoldError(
       `Could not pack praisonai-svc from ${root} into ${destination} with \`npm pack\`: ${why}\n` +
         "npm must be on PATH (it comes with Node.js).",
     );
   }
   const [packed] = JSON.parse(result.stdout) as { filename: string }[];
-  if (!packed) throw new CliError(`\`npm pack ${root}\` reported no tarball.`);
+  if (!packed) throw new ScaffoldError(`\`npm pack ${root}\` reported no tarball.`);
   return `${VENDOR_DIR}/${packed.filename}`;
 }

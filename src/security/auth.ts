@@ -2,10 +2,11 @@
 // (Authorization: Bearer). The caller becomes `request.principal`, which owns the jobs it creates.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpProblem } from "../errors.js";
+import { estimateAt, rollTo, type WindowSlot } from "../storage/rate-window.js";
 import { type ApiKey, matchApiKey } from "./api-keys.js";
 import { clientIp } from "./client-ip.js";
 import { JwtRejected, type JwtVerifier } from "./jwt.js";
-import { isPublicRoute } from "./public-routes.js";
+import { policyOf } from "./route-policy.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -20,8 +21,6 @@ declare module "fastify" {
 export interface AuthOptions {
   keys: readonly ApiKey[];
   jwt: JwtVerifier | undefined;
-  publicDocs: boolean;
-  trustProxy: number;
 }
 
 /** The principal of an `admin:<key>` entry in PRAISONAI_SVC_API_KEYS. */
@@ -38,14 +37,14 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
 
   api.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
     // CORS preflights never get here: the CORS hook answers them first (they carry no credentials).
-    if (isPublicRoute(request, o.publicDocs)) return;
+    // A request no route matched needs credentials too (401 before 404: routes cannot be probed).
+    const access = policyOf(request)?.access ?? "caller";
+    if (access === "public") return;
     const outcome = await authenticate(request, o);
     if ("principal" in outcome) {
-      // Admin routes see every owner's jobs: only the key named `admin` may use them.
-      if (request.routeOptions.url?.startsWith("/admin/") && outcome.principal !== ADMIN_PRINCIPAL) {
+      if (access === "admin" && outcome.principal !== ADMIN_PRINCIPAL) {
         throw new HttpProblem(
           403,
-          "Forbidden",
           "Admin routes need the key named admin (an `admin:<key>` entry in PRAISONAI_SVC_API_KEYS).",
         );
       }
@@ -59,7 +58,7 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
         {
           event: "auth_failed",
           reason: outcome.reason,
-          ip: clientIp(request, o.trustProxy),
+          ip: clientIp(request),
           method: request.method,
           path: request.url.split("?")[0]?.slice(0, 200),
           failures_last_minute: recent,
@@ -67,7 +66,7 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
         "authentication failed",
       );
     }
-    throw new HttpProblem(401, "Unauthorized", outcome.detail, {
+    throw new HttpProblem(401, outcome.detail, {
       headers: { "www-authenticate": challenge(o, outcome.reason.startsWith("token_")) },
     });
   });
@@ -119,21 +118,13 @@ async function authenticate(request: FastifyRequest, o: AuthOptions): Promise<Ou
   return { reason: "missing", detail: `This service needs ${how}.` };
 }
 
-/** Counts events over the last minute (this minute plus a weighted share of the previous one). */
+/** Counts events over the last minute, with the same sliding window as the rate limits. */
 function minuteCounter() {
-  let start = 0;
-  let count = 0;
-  let prev = 0;
+  const slot: WindowSlot = { start: 0, count: 0, prev: 0 };
   return {
     add(now = Date.now()): number {
-      const minute = Math.floor(now / 60_000) * 60_000;
-      if (minute !== start) {
-        prev = minute - start === 60_000 ? count : 0;
-        count = 0;
-        start = minute;
-      }
-      count++;
-      return Math.round(prev * (1 - (now - minute) / 60_000)) + count;
+      rollTo(slot, now).count++;
+      return Math.round(estimateAt(slot, now));
     },
   };
 }

@@ -1,68 +1,47 @@
-// CORS for the WordPress widget (spec §6 option B): only the configured origins, matched exactly.
-// No origin configured: no CORS headers at all. Never `*`, never credentials (the widget sends a
-// Bearer token in a header, not cookies).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { problem } from "../api/problem.js";
-import { ConfigError } from "../errors.js";
+// CORS for the WordPress widget, answered by @fastify/cors with the rule in cors-policy.ts. No origin
+// configured: no CORS headers at all. A configured origin is echoed (never `*`); any other origin gets no
+// CORS headers, and its preflight 403 problem+json before authentication.
+import cors from "@fastify/cors";
+import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
+import { HttpProblem } from "../errors.js";
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_S, CORS_METHODS } from "./cors-policy.js";
 
-export const CORS_METHODS = "GET, POST, OPTIONS";
-/** What the widget sends. */
-export const CORS_HEADERS = "Content-Type, X-API-Key, Authorization, Idempotency-Key";
-/** What the widget may read besides the CORS-safelisted headers. */
-const EXPOSED =
-  "Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy";
-const PREFLIGHT_MAX_AGE_S = "600";
+const isPreflight = (request: FastifyRequest) =>
+  request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined;
 
-/** PRAISONAI_SVC_CORS_ORIGINS: comma-separated origins such as `https://example.com` (scheme, host, port). */
-export function parseOrigins(raw: string, name: string): string[] {
-  const origins: string[] = [];
-  for (const entry of raw.split(",").map((e) => e.trim())) {
-    if (entry === "") continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(entry);
-    } catch {
-      url = undefined;
-    }
-    const exact =
-      url && /^https?:$/.test(url.protocol) && url.origin === entry.replace(/\/$/, "").toLowerCase();
-    if (!url || !exact || url.username || url.password) {
-      throw new ConfigError(
-        `${name}: ${JSON.stringify(entry)} is not an origin; write each as scheme://host[:port] (for example https://www.example.com), with no path and no "*".`,
-      );
-    }
-    if (!origins.includes(url.origin)) origins.push(url.origin);
-  }
-  return origins;
-}
-
-export function installCors(api: FastifyInstance, origins: readonly string[]): void {
+export async function installCors(api: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;
   const allowed = new Set(origins);
-
-  api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    // The answer depends on Origin, so caches must keep one copy per origin.
-    const vary = reply.getHeader("vary");
-    reply.header("vary", vary ? `${String(vary)}, Origin` : "Origin");
-    const origin = request.headers.origin;
-    const ok = typeof origin === "string" && allowed.has(origin);
-    if (ok) {
-      reply.header("access-control-allow-origin", origin);
-      reply.header("access-control-expose-headers", EXPOSED);
+  // The OPTIONS route @fastify/cors adds: preflights are answered in its hook before any route runs;
+  // what reaches the route (a plain OPTIONS) needs credentials like any other request, then gets 404.
+  api.addHook("onRoute", (route: RouteOptions) => {
+    if (route.method === "OPTIONS" && route.url === "*") {
+      route.config = { ...route.config, policy: { access: "caller", rate: "read", storage: false } };
     }
-    const preflight = request.method === "OPTIONS" && request.headers["access-control-request-method"];
-    if (!preflight) return;
-    if (!ok) {
-      throw problem(
-        403,
-        "This origin may not call the API from a browser; ask the operator to add it to PRAISONAI_SVC_CORS_ORIGINS.",
-      );
-    }
-    reply
-      .code(204)
-      .header("access-control-allow-methods", CORS_METHODS)
-      .header("access-control-allow-headers", CORS_HEADERS)
-      .header("access-control-max-age", PREFLIGHT_MAX_AGE_S);
-    return reply.send();
+  });
+  await api.register(cors, {
+    // Per request: the answer depends on Origin (so every response varies on it) and on whether it is a preflight.
+    delegator: (request, callback) => {
+      const origin = request.headers.origin;
+      if (typeof origin !== "string" || !allowed.has(origin)) {
+        if (!isPreflight(request)) return callback(null, { origin: false });
+        return callback(
+          new HttpProblem(
+            403,
+            "This origin may not call the API from a browser; ask the operator to add it to PRAISONAI_SVC_CORS_ORIGINS.",
+            { headers: { vary: "Origin" } },
+          ),
+        );
+      }
+      callback(null, {
+        origin,
+        methods: CORS_METHODS,
+        allowedHeaders: CORS_ALLOWED_HEADERS,
+        exposedHeaders: CORS_EXPOSED_HEADERS,
+        maxAge: CORS_MAX_AGE_S,
+        // A plain OPTIONS (no Access-Control-Request-Method) is not a preflight: it goes on to the routes.
+        preflight: isPreflight(request),
+      });
+    },
   });
 }

@@ -1,6 +1,6 @@
 // Security headers on every response, errors and 404s included.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isDocsRoute } from "./public-routes.js";
+import { policyOf } from "./route-policy.js";
 
 /** API responses are JSON: nothing in them may load, run or be framed. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -14,19 +14,22 @@ export const DOCS_CSP =
 
 export function installSecurityHeaders(api: FastifyInstance): void {
   api.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    setSecurityHeaders(reply, isDocsRoute(request));
+    setSecurityHeaders(reply, policyOf(request)?.page?.csp);
     return payload;
   });
 }
 
-/** Sets the headers on one reply; also called for errors Fastify answers before any hook runs (bad URLs). */
-export function setSecurityHeaders(reply: FastifyReply, docs = false): FastifyReply {
+/**
+ * Sets the headers on one reply; also called for errors Fastify answers before any hook runs (bad URLs).
+ * `pageCsp`: the CSP of a route that serves a page (its route policy); JSON answers get API_CSP.
+ */
+export function setSecurityHeaders(reply: FastifyReply, pageCsp?: string): FastifyReply {
   reply.header("x-content-type-options", "nosniff");
   reply.header("referrer-policy", "no-referrer");
   reply.header("x-frame-options", "DENY");
-  reply.header("content-security-policy", docs ? DOCS_CSP : API_CSP);
-  // Job responses carry download links (SAS tokens): no cache may keep them. Docs assets may be cached.
-  if (!docs) reply.header("cache-control", "no-store");
+  reply.header("content-security-policy", pageCsp ?? API_CSP);
+  // Job responses carry download links (SAS tokens): no cache may keep them. Page assets may be cached.
+  if (!pageCsp) reply.header("cache-control", "no-store");
   reply.removeHeader("x-powered-by");
   return reply;
 }

@@ -1,9 +1,9 @@
-// WordPress-issued tokens (spec §6 option B): `Authorization: Bearer <JWT>`, verified with jose.
+// WordPress-issued tokens, for a browser widget that must not hold an API key: `Authorization: Bearer <JWT>`, verified with jose.
 // One algorithm is pinned by the configured key (HS256 for a shared secret, RS256 for a public key),
 // so `alg: none` and algorithm-confusion tokens are refused; exp, aud and iss are always checked.
 import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify } from "jose";
-import { ConfigError } from "../errors.js";
+import { ConfigError, PraisonError } from "../errors.js";
 import { Secret } from "./secret.js";
 
 /** Clock difference tolerated between WordPress and this service when checking exp/nbf/iat. */
@@ -21,12 +21,12 @@ export interface JwtSettings {
 }
 
 /** A token that does not authenticate anyone; `detail` is safe to show the caller (it quotes no token). */
-export class JwtRejected extends Error {
+export class JwtRejected extends PraisonError {
   constructor(
     readonly reason: string,
     detail: string,
   ) {
-    super(detail);
+    super("TOKEN_REJECTED", detail);
   }
 }
 

@@ -1,86 +1,111 @@
-// Per-client rate limits: job submissions counted in Table Storage (shared by every replica), status
-// reads counted in memory (free; see docs/security.md). 429 problem+json with Retry-After and RateLimit headers.
+// Per-client rate limits through @fastify/rate-limit, counted by the RateCounter of each route's declared
+// scope: submissions in Table Storage (shared by every replica), everything else in memory (per replica;
+// docs/security.md says why). Refused: 429 problem+json with Retry-After and the RateLimit headers
+// (draft-ietf-httpapi-ratelimit-headers), checked before the body is read.
+import rateLimit, {
+  type FastifyRateLimitStore,
+  normalizeIP,
+  type RateLimitOptions,
+} from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HttpProblem } from "../errors.js";
-import { clientIp, rateKeyOf } from "./client-ip.js";
-import { isPublicRoute } from "./public-routes.js";
-import type { RateCounter } from "./rate-counter.js";
-import type { RateDecision } from "./rate-window.js";
+import { HttpProblem, StorageUnavailableError } from "../errors.js";
+import { WINDOW_MS } from "../storage/rate-window.js";
+import type { RateCounter } from "../storage/types.js";
+import { clientIp } from "./client-ip.js";
+import { policyOf, type RateScope } from "./route-policy.js";
 
 export type OnStoreError = "open" | "closed";
 
-export interface RateLimitOptions {
-  /** Job submissions per minute per client; 0 turns the limit off. */
-  submitLimit: number;
-  /** Status reads per minute per client; 0 turns the limit off. */
-  readLimit: number;
-  submits: RateCounter;
-  reads: RateCounter;
-  trustProxy: number;
-  publicDocs: boolean;
-  /** When the submission counter cannot be reached: let the request through (open) or answer 503 (closed). */
+export interface RateLimits {
+  /** Per minute and client, by scope; 0 turns that limit off. */
+  limits: Record<RateScope, number>;
+  counters: Record<RateScope, RateCounter>;
+  /** When a counter cannot be reached: let the request through (open, logged) or answer 503 (closed). */
   onStoreError: OnStoreError;
 }
 
-type Scope = "submit" | "read";
+/** What a 429 says was too many. */
+const WHAT: Record<RateScope, string> = { submit: "job submissions", read: "requests" };
 
-function scopeOf(request: FastifyRequest, publicDocs: boolean): Scope | undefined {
-  if (request.method === "POST" && request.routeOptions.url === "/jobs") return "submit";
-  if (isPublicRoute(request, publicDocs)) return undefined;
-  return "read";
-}
-
-export function installRateLimit(api: FastifyInstance, o: RateLimitOptions): void {
-  api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const scope = scopeOf(request, o.publicDocs);
-    if (!scope) return;
-    const limit = scope === "submit" ? o.submitLimit : o.readLimit;
-    if (limit === 0) return;
-    const ip = clientIp(request, o.trustProxy);
-    let decision: RateDecision;
-    try {
-      decision = await (scope === "submit" ? o.submits : o.reads).hit(`${scope}:${rateKeyOf(ip)}`, limit);
-    } catch (error) {
-      request.log.warn(
-        {
-          event: "rate_limit_unavailable",
-          ip,
-          scope,
-          error: (error as Error)?.message,
-          on_error: o.onStoreError,
-        },
-        `rate-limit counter unreachable; request ${o.onStoreError === "open" ? "let through" : "refused"}`,
-      );
-      if (o.onStoreError === "open") return;
-      throw new HttpProblem(
-        503,
-        "Service Unavailable",
-        "The rate-limit counter is unreachable; retry later.",
-        {
-          headers: { "retry-after": "5" },
-        },
-      );
-    }
-    const headers = rateHeaders(decision);
-    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-    if (decision.allowed) return;
-    request.log.info({ event: "rate_limited", ip, scope, limit }, "rate limit reached");
-    const what = scope === "submit" ? "job submissions" : "requests";
-    throw new HttpProblem(
-      429,
-      "Too Many Requests",
-      `Too many ${what} from your address: the limit is ${limit} per minute. Retry in ${decision.resetS} s.`,
-      { headers: { ...headers, "retry-after": String(decision.resetS) } },
-    );
+export async function installRateLimit(api: FastifyInstance, o: RateLimits): Promise<void> {
+  await api.register(rateLimit, {
+    global: false, // applied below, by each route's declared scope
+    enableDraftSpec: true,
+    store: counterStore(api, o),
+  });
+  const limiters = new Map<RateScope, (request: FastifyRequest, reply: FastifyReply) => Promise<void>>();
+  for (const scope of ["submit", "read"] as const) {
+    const limit = o.limits[scope];
+    if (limit === 0) continue;
+    const options: RateLimitOptions & { scope: RateScope } = {
+      scope,
+      max: limit,
+      timeWindow: WINDOW_MS,
+      // IPv6 clients per /64: a client usually owns a whole /64 and could rotate through it.
+      keyGenerator: (request) => normalizeIP(clientIp(request), 64),
+      onExceeded: (request) =>
+        request.log.info(
+          { event: "rate_limited", ip: clientIp(request), scope, limit },
+          "rate limit reached",
+        ),
+      errorResponseBuilder: (_request, context) =>
+        new HttpProblem(
+          429,
+          `Too many ${WHAT[scope]} from your address: the limit is ${limit} per minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        ),
+    };
+    const limiter = api.rateLimit(options);
+    limiters.set(scope, async (request, reply) => {
+      reply.header("ratelimit-policy", `${limit};w=${WINDOW_MS / 1000}`);
+      await limiter.call(api, request, reply);
+    });
+  }
+  // One hook for every route, reading its declaration; a request no route matched counts as a read.
+  api.addHook("onRequest", async (request, reply) => {
+    const scope = policyOf(request)?.rate ?? "read";
+    if (scope !== "none") await limiters.get(scope)?.(request, reply);
   });
 }
 
-/** RateLimit-Limit/-Remaining/-Reset (draft-ietf-httpapi-ratelimit-headers) and the policy. */
-export function rateHeaders(d: RateDecision): Record<string, string> {
-  return {
-    "ratelimit-limit": String(d.limit),
-    "ratelimit-remaining": String(d.remaining),
-    "ratelimit-reset": String(d.resetS),
-    "ratelimit-policy": `${d.limit};w=60`,
+/** The store @fastify/rate-limit counts with: the scope's RateCounter, which counts only the hits it allows. */
+function counterStore(api: FastifyInstance, o: RateLimits) {
+  return class CounterStore implements FastifyRateLimitStore {
+    readonly #scope: RateScope | undefined;
+    constructor(params: { scope?: RateScope }) {
+      this.#scope = params.scope;
+    }
+    child(params: object): FastifyRateLimitStore {
+      return new CounterStore(params as { scope?: RateScope });
+    }
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      _timeWindow: number,
+      max: number,
+    ): void {
+      const scope = this.#scope as RateScope;
+      o.counters[scope].hit(`${scope}:${key}`, max).then(
+        // The plugin refuses when current > max and reports max - current as remaining.
+        (d) => callback(null, { current: d.allowed ? max - d.remaining : max + 1, ttl: d.resetS * 1000 }),
+        (error: unknown) => {
+          api.log.warn(
+            {
+              event: "rate_limit_unavailable",
+              ip: key,
+              scope,
+              error: (error as Error)?.message,
+              on_error: o.onStoreError,
+            },
+            `rate-limit counter unreachable; request ${o.onStoreError === "open" ? "let through" : "refused"}`,
+          );
+          if (o.onStoreError === "open") return callback(null, { current: 0, ttl: WINDOW_MS });
+          callback(
+            new StorageUnavailableError("The rate-limit counter is unreachable; retry later.", {
+              cause: error,
+            }),
+          );
+        },
+      );
+    }
   };
 }

@@ -26,5 +26,6 @@ export function deferredStorage(connect: Promise<Storage>): Storage {
     queue: concern("queue"),
     poison: concern("poison"),
     blobs: concern("blobs"),
+    rateCounter: concern("rateCounter"),
   };
 }

@@ -1,4 +1,5 @@
-// The storage seams: one interface per concern (job state, queue, blobs). Drivers live beside this file.
+// The storage seams: one interface per concern (job state, queue, blobs, rate counters). Drivers live in
+// the folders beside this file (azure/, memory/); only the place that assembles storage picks one.
 import { PraisonError } from "../errors.js";
 
 export type JobStatus = "queued" | "processing" | "done" | "error";
@@ -70,13 +71,19 @@ export interface QueueMessage {
   body: string;
 }
 
+/** Longest a message may be kept invisible (a delay or a lease): Azure Queue Storage's limit, 7 days. */
+export const MAX_VISIBILITY_MS = 7 * 24 * 3600 * 1000;
+
 export interface JobQueue {
   /** Creates the queue if it is missing. */
   init(): Promise<void>;
   send(body: string, opts?: { delayMs?: number }): Promise<void>;
   /** Receives up to `max` messages (1-32), each invisible for `visibilityMs`. */
   receive(max: number, visibilityMs: number): Promise<QueueMessage[]>;
-  /** Keeps a message invisible for `visibilityMs` more; returns it with its NEW pop receipt. Throws LeaseLostError. */
+  /**
+   * Keeps a message invisible for `visibilityMs` (at most MAX_VISIBILITY_MS) more; returns it with its NEW
+   * pop receipt. Throws LeaseLostError only when the lease is gone (another receive, or deleted).
+   */
   extend(msg: QueueMessage, visibilityMs: number): Promise<QueueMessage>;
   /** Deletes a received message; a message already gone is not an error. */
   delete(msg: QueueMessage): Promise<void>;
@@ -106,12 +113,32 @@ export interface BlobStore {
   delete(name: string): Promise<void>;
 }
 
+/** The answer to one hit on a rate counter. */
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  /** Hits left after this one (0 when refused). */
+  remaining: number;
+  /** Seconds until the estimate drops enough for one more hit (when refused), or until the window ends. */
+  resetS: number;
+}
+
+/**
+ * Counts hits per key over a sliding one-minute window (see rate-window.ts). `hit` counts one more only
+ * when it is allowed, so a client that keeps retrying is let in again once its rate drops.
+ */
+export interface RateCounter {
+  hit(key: string, limit: number, now?: number): Promise<RateDecision>;
+}
+
 /** Everything the API and the worker need from storage. */
 export interface Storage {
   jobs: JobStore;
   queue: JobQueue;
   poison: JobQueue;
   blobs: BlobStore;
+  /** The submission counter every API replica shares. */
+  rateCounter: RateCounter;
 }
 
 /** A dedupe key already names a job. */

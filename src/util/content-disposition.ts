@@ -1,6 +1,7 @@
 // RFC 6266 Content-Disposition for downloads: an ASCII fallback plus the exact name as RFC 8187 UTF-8.
 // The filename comes from a handler (possibly echoing user input), so nothing in it may break the
 // header (CR/LF, quotes), reach another folder (slashes) or disguise the file (bidi overrides).
+import { create } from "content-disposition";
 
 const MAX_CODE_POINTS = 200;
 
@@ -20,15 +21,12 @@ export function sanitizeFilename(name: string): string {
   return short === "" ? "download" : short;
 }
 
-/** `attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded>`: old clients read the first, others the second. */
+/**
+ * `attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded>` (the `content-disposition` package,
+ * given the sanitized name): old clients read the first, others the second.
+ */
 export function contentDisposition(filename: string): string {
   const safe = sanitizeFilename(filename);
   // RFC 6266 appendix D: the fallback is ASCII without '%' (some clients would percent-decode it).
-  const ascii = safe.replace(/[^\x20-\x7e]|%/g, "_");
-  // RFC 8187 attr-char: encodeURIComponent leaves ' ( ) * unescaped, which are not attr-chars.
-  const encoded = encodeURIComponent(safe).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return create(safe, { type: "attachment", fallback: safe.replace(/[^\x20-\x7e]|%/g, "_") });
 }

@@ -4,7 +4,7 @@ import { ConcurrencyError } from "../errors.js";
 import type { JobPatch, JobRecord, JobStore } from "../storage/types.js";
 import { withRetries } from "../util/time.js";
 
-/** Table calls and blob uploads: three more tries after 1 s, 3 s and 9 s (spec §11.2). */
+/** Table calls and blob uploads: three more tries after 1 s, 3 s and 9 s, so a storage blip of ~13 s costs no job. */
 export const STORAGE_RETRY_DELAYS_MS = [1000, 3000, 9000] as const;
 
 /**

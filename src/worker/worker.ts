@@ -6,7 +6,7 @@ import type { HandlerRunner } from "../runner/types.js";
 import type { Storage } from "../storage/types.js";
 import { sleep } from "../util/time.js";
 import { PollBackoff } from "./backoff.js";
-import { type ExecutionDeps, executeMessage, type Outcome } from "./execute.js";
+import { type ExecutionDeps, executeMessage } from "./execute.js";
 
 export interface WorkerOptions {
   storage: Storage;
@@ -16,8 +16,6 @@ export interface WorkerOptions {
 }
 
 export interface WorkerEvents {
-  /** One delivery finished with this outcome. */
-  outcome: [outcome: Outcome, messageId: string];
   /** A receive or an execution failed unexpectedly (storage trouble); the worker keeps going. */
   error: [error: unknown];
 }
@@ -85,9 +83,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { storage, config, runner, log } = this.#opts;
     const deps: ExecutionDeps = { storage, config, runner, log, shutdown: this.#shutdown.signal };
     const task = executeMessage(deps, message)
-      .then((outcome) => {
-        this.emit("outcome", outcome, message.messageId);
-      })
+      .then(() => {})
       .catch((error: unknown) => {
         // Storage trouble mid-job: the message reappears after its visibility timeout and is tried again.
         log.error(

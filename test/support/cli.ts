@@ -31,10 +31,7 @@ afterEach(async () => {
   started.clear();
 });
 
-/**
- * `bin`: another copy of the CLI (e.g. one installed from the packed tarball); default: this checkout's.
- * `keep`: not stopped after each test (a suite-wide service the caller stops itself).
- */
+/** `keep`: not stopped after each test (a suite-wide service the caller stops itself); `bin`: another installed CLI. */
 export function runCli(
   args: string[],
   opts: { env?: Record<string, string>; cwd?: string; bin?: string; keep?: boolean } = {},

@@ -9,6 +9,7 @@ import { buildApi } from "../../src/api/server.js";
 import { ServiceApp } from "../../src/app/service-app.js";
 import { loadConfig } from "../../src/config/config.js";
 import { SETTINGS } from "../../src/config/settings.js";
+import { createAzureStorage } from "../../src/storage/azure/index.js";
 import { isolatedStorage } from "./storage.js";
 
 export const KEY_A = `A${randomBytes(24).toString("hex")}`;
@@ -40,13 +41,13 @@ export interface Service {
 
 /**
  * An API on fresh Azurite resources (its own counter table) with the production rate limits, logging
- * into `logs`. `shared` names resources several services share; `outage` is applied after the storage
- * was created (e.g. a dead counter table beside a live jobs table).
+ * into `logs`. `shared` names resources several services share; `counterOutage` is applied to the rate
+ * counter alone (e.g. a dead counter table beside a live jobs table).
  */
 export async function service(
   env: Record<string, string> = {},
   shared?: Record<string, string>,
-  outage: Record<string, string> = {},
+  counterOutage: Record<string, string> = {},
   app: ServiceApp = target,
 ): Promise<Service> {
   const created = await isolatedStorage({
@@ -56,10 +57,14 @@ export async function service(
     ...shared,
     ...env,
   });
-  const config = loadConfig({ ...created.env, ...outage });
+  const config = loadConfig(created.env);
+  const storage = {
+    ...created.storage,
+    rateCounter: createAzureStorage(loadConfig({ ...created.env, ...counterOutage })).rateCounter,
+  };
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const api = await buildApi({ app, storage: created.storage, config, log });
+  const api = await buildApi({ app, storage, config, log });
   afterTest(() => api.close());
   return { api, logs, env: created.env };
 }

@@ -1,19 +1,21 @@
 // Admin routes: review the poison queue and requeue a job from it (behind the API key when keys are set).
+
 import type { FastifyInstance } from "fastify";
-import type { ServiceConfig } from "../../config/config.js";
+import { HttpProblem } from "../../errors.js";
 import { POISON_PAGE, parsePoisonRecord, requeuePoisoned } from "../../jobs/poison.js";
+import type { RoutePolicy } from "../../security/route-policy.js";
 import type { Storage } from "../../storage/types.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
-import { problem } from "../problem.js";
 
-export async function adminRoutes(
-  api: FastifyInstance,
-  { storage }: { storage: Storage; config: ServiceConfig },
-) {
+/** Admin routes see every owner's jobs: only the key named admin may call them. */
+const ADMIN: RoutePolicy = { access: "admin", rate: "read", storage: true };
+
+export async function adminRoutes(api: FastifyInstance, { storage }: { storage: Storage }) {
   api.get(
     "/admin/poison-queue",
     {
+      config: { policy: ADMIN },
       schema: {
         summary: "List poisoned jobs",
         description: `Jobs that failed every delivery (the first ${POISON_PAGE} records of the poison queue), with their current state.`,
@@ -41,6 +43,7 @@ export async function adminRoutes(
   api.post<{ Params: { id: string } }>(
     "/admin/poison-queue/:id/requeue",
     {
+      config: { policy: ADMIN },
       schema: {
         summary: "Requeue a failed job",
         description:
@@ -65,7 +68,7 @@ export async function adminRoutes(
       const job = await readJob(storage.jobs, id);
       if (!job) throw unknownJob(id);
       if (job.status !== "error")
-        throw problem(409, `Job ${id} is ${job.status}; only failed jobs can be requeued.`);
+        throw new HttpProblem(409, `Job ${id} is ${job.status}; only failed jobs can be requeued.`);
       const queued = await requeuePoisoned(storage, job);
       return reply.code(202).header("location", `/jobs/${id}`).send(jobView(queued));
     },

@@ -12,6 +12,7 @@ export async function healthRoutes(
   api.get(
     "/health",
     {
+      config: { policy: { access: "public", rate: "none", storage: false } },
       schema: {
         summary: "Liveness check",
         response: {

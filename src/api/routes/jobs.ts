@@ -1,15 +1,17 @@
 // /jobs routes: submit, read, download.
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceApp } from "../../app/service-app.js";
 import type { ServiceConfig } from "../../config/config.js";
+import { HttpProblem } from "../../errors.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
+import type { RoutePolicy } from "../../security/route-policy.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
 import { YAML_TYPES } from "../body.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
-import { problem } from "../problem.js";
 import { validatePayload } from "../validate.js";
 
 const IDEMPOTENCY_KEY_MAX = 255;
@@ -24,6 +26,9 @@ const problems = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [c, { content: { "application/problem+json": { schema: problemSchema } } }]),
   );
+
+/** Reading a job: its owner only (others get 404), counted by the read limit. */
+const READ: RoutePolicy = { access: "caller", rate: "read", storage: true };
 
 const idParams = { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] };
 
@@ -51,6 +56,7 @@ export async function jobsRoutes(
   api.post(
     "/jobs",
     {
+      config: { policy: { access: "caller", rate: "submit", storage: true } },
       schema: {
         summary: "Submit a job",
         description:
@@ -83,7 +89,7 @@ export async function jobsRoutes(
         idempotencyKey !== undefined &&
         (idempotencyKey === "" || idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
       ) {
-        throw problem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
+        throw new HttpProblem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
       }
       const payload = validatePayload(definition.schema, request.body);
       const { job, created } = await submitJob(
@@ -101,6 +107,7 @@ export async function jobsRoutes(
   api.get<{ Params: { id: string } }>(
     "/jobs/:id",
     {
+      config: { policy: READ },
       schema: {
         summary: "Read a job",
         params: idParams,
@@ -123,6 +130,7 @@ export async function jobsRoutes(
   api.get<{ Params: { id: string } }>(
     "/jobs/:id/download",
     {
+      config: { policy: READ },
       schema: {
         summary: "Download a job's file",
         description: `Redirects (302) to a fresh read-only link valid for ${config.sasTtlMs / 1000} s; with Accept: application/json returns the link instead.`,
@@ -150,12 +158,10 @@ export async function jobsRoutes(
     async (request, reply: FastifyReply) => {
       const job = await findJob(request);
       if (job.status !== "done") {
-        throw problem(
+        throw new HttpProblem(
           409,
           `Job ${job.id} is ${job.status}; its file can be downloaded once its status is done.`,
-          {
-            job_status: job.status,
-          },
+          { extra: { job_status: job.status } },
         );
       }
       const link = await sign(job);

@@ -1,8 +1,9 @@
 // `praisonai-svc api [file]`: the HTTP API alone (the deployment's api container).
 import type { Command } from "commander";
 import { deferredStorage } from "../../storage/deferred.js";
-import { onShutdownSignal, startApi } from "../roles.js";
+import { startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
+import { untilShutdown } from "../shutdown.js";
 
 export function apiCommand(program: Command): void {
   program
@@ -13,15 +14,14 @@ export function apiCommand(program: Command): void {
     .action(async (file: string | undefined, opts: { port?: string }) => {
       const setup = await setupService({ file, port: opts.port, role: "api" });
       // Listen first: /health answers while storage connects; job routes wait for it.
-      const connecting = connectStorage(setup.config);
+      const connecting = connectStorage(setup.config, setup.log);
       const { api, url } = await startApi({ ...setup, storage: deferredStorage(connecting) });
-      onShutdownSignal(async () => {
-        await api.close();
-      });
+      const stopped = untilShutdown(() => api.close());
       await connecting.catch(async (error: unknown) => {
         await api.close();
         throw error;
       });
       setup.log.info({ url }, `${setup.app.name} API listening`);
+      await stopped;
     });
 }

@@ -1,11 +1,14 @@
 // `praisonai-svc drain [file]`: a worker that exits once the queue stays empty — one execution of the
 // Container Apps job layout (`deploy azure --worker-layout job`).
 import type { Command } from "commander";
-import { CliError } from "../errors.js";
-import { onShutdownSignal, startWorker } from "../roles.js";
+import { seconds } from "../../config/settings.js";
+import { startWorker } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
+import { untilShutdown } from "../shutdown.js";
 
 const CHECK_MS = 250;
+/** --idle and --max-runtime: seconds (fractions allowed), as milliseconds. */
+const DURATION = seconds(0.001, 7 * 24 * 3600);
 
 export function drainCommand(program: Command): void {
   program
@@ -18,15 +21,15 @@ export function drainCommand(program: Command): void {
       "stop taking jobs in time to finish within this (the job's replica timeout)",
     )
     .action(async (file: string | undefined, opts: { idle: string; maxRuntime?: string }) => {
-      const idleMs = seconds(opts.idle, "--idle") * 1000;
+      const idleMs = DURATION(opts.idle, "--idle");
       const setup = await setupService({ file, role: "worker" });
-      const storage = await connectStorage(setup.config);
+      const storage = await connectStorage(setup.config, setup.log);
       const started = Date.now();
       // Stop taking work once a job started now could overrun the execution's time limit.
       const lastStart =
         opts.maxRuntime === undefined
           ? Number.POSITIVE_INFINITY
-          : started + seconds(opts.maxRuntime, "--max-runtime") * 1000 - setup.config.jobTimeoutMs - 30_000;
+          : started + DURATION(opts.maxRuntime, "--max-runtime") - setup.config.jobTimeoutMs - 30_000;
       const worker = startWorker({ ...setup, storage });
       let lastBusy = Date.now();
       let closing: Promise<void> | undefined;
@@ -38,20 +41,15 @@ export function drainCommand(program: Command): void {
         })();
         return closing;
       };
-      onShutdownSignal(() => close("signal"));
-      while (!closing) {
-        await new Promise((r) => setTimeout(r, CHECK_MS));
-        if (worker.running > 0) lastBusy = Date.now();
-        else if (Date.now() - lastBusy >= idleMs) await close("queue empty");
-        if (Date.now() >= lastStart) await close("time limit near");
-      }
-      await closing;
-      process.exit(0);
+      const idle = async () => {
+        while (!closing) {
+          await new Promise((r) => setTimeout(r, CHECK_MS));
+          if (worker.running > 0) lastBusy = Date.now();
+          else if (Date.now() - lastBusy >= idleMs) await close("queue empty");
+          if (Date.now() >= lastStart) await close("time limit near");
+        }
+        await closing;
+      };
+      await Promise.race([untilShutdown(() => close("signal")), idle()]);
     });
-}
-
-function seconds(raw: string, option: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${option} must be a number of seconds above 0.`);
-  return n;
 }

@@ -3,10 +3,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { hasConnections, readConnections } from "../../config/config.js";
+import { CONNECTION_VARS, hasConnections, loadConfig } from "../../config/config.js";
 import { type Azurite, startAzurite } from "../../local/azurite.js";
-import { onShutdownSignal, startApi } from "../roles.js";
+import { startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
+import { untilShutdown } from "../shutdown.js";
 
 const BIN = fileURLToPath(new URL("../../../bin/praisonai-svc.js", import.meta.url));
 /** Where `run` keeps local storage, relative to the handlers file's folder. */
@@ -22,28 +23,32 @@ export function runCommand(program: Command): void {
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       // Local use: listen on loopback only unless HOST says otherwise (containers run `api`, which keeps 0.0.0.0).
-      const env = { ...process.env, HOST: process.env.HOST || "127.0.0.1" };
-      const setup = await setupService({ file, port: opts.port, role: "api", env });
-      const { config, log, app } = setup;
+      const setup = await setupService({
+        file,
+        port: opts.port,
+        role: "api",
+        env: { ...process.env, HOST: process.env.HOST || "127.0.0.1" },
+      });
+      const { log, app } = setup;
+      let { env, config } = setup;
       let azurite: Azurite | undefined;
       if (!hasConnections(config.connections)) {
         const location = path.join(setup.projectDir, LOCAL_DATA_DIR);
         azurite = await startAzurite({ location, projectDir: setup.projectDir });
-        config.connections = readConnections({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
+        // Every storage service on local storage; the worker gets the same environment.
+        env = { ...env, ...Object.fromEntries(CONNECTION_VARS.map((name) => [name, ""])) };
+        env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
+        config = loadConfig(env);
       }
       const stopAzurite = () => azurite?.stop();
 
-      const storage = await connectStorage(config).catch(async (e) => {
+      const storage = await connectStorage(config, log).catch(async (e) => {
         await stopAzurite();
         throw e;
       });
-      const { api, url } = await startApi({ ...setup, storage });
+      const { api, url } = await startApi({ ...setup, config, storage });
       // The worker runs in its own process, so a CPU-heavy handler never stalls the API.
-      const worker = superviseWorker(
-        setup.file,
-        { ...process.env, ...connectionEnv(config.connections) },
-        log,
-      );
+      const worker = superviseWorker(setup.file, env, log);
 
       printBanner({
         name: app.name,
@@ -51,19 +56,11 @@ export function runCommand(program: Command): void {
         local: azurite ? path.join(setup.projectDir, LOCAL_DATA_DIR) : undefined,
         example: app.options.example,
       });
-      onShutdownSignal(async () => {
+      await untilShutdown(async () => {
         await Promise.all([api.close(), worker.stop()]);
         await stopAzurite();
       });
     });
-}
-
-function connectionEnv(c: { table?: string; queue?: string; blob?: string }): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (c.blob) env.AZURE_STORAGE_CONNECTION_STRING = c.blob;
-  if (c.table) env.AZURE_TABLE_CONN_STRING = c.table;
-  if (c.queue) env.AZURE_QUEUE_CONN_STRING = c.queue;
-  return env;
 }
 
 /** Runs `praisonai-svc worker` as a child process and restarts it if it dies (at most 5 times a minute). */

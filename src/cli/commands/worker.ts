@@ -1,7 +1,8 @@
 // `praisonai-svc worker [file]`: the queue worker alone (the deployment's worker container).
 import type { Command } from "commander";
-import { onShutdownSignal, startWorker } from "../roles.js";
+import { startWorker } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
+import { untilShutdown } from "../shutdown.js";
 
 export function workerCommand(program: Command): void {
   program
@@ -10,9 +11,9 @@ export function workerCommand(program: Command): void {
     .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });
-      const storage = await connectStorage(setup.config);
+      const storage = await connectStorage(setup.config, setup.log);
       const worker = startWorker({ ...setup, storage });
-      onShutdownSignal(async (signal) => {
+      await untilShutdown(async (signal) => {
         setup.log.info(
           { signal, running: worker.running },
           "stopping: no new jobs; finishing the running ones",

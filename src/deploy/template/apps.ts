@@ -1,5 +1,12 @@
 // The Container App(s) for each worker layout: one app with two containers (default), two apps, or app + job.
+
 import { API_PORT } from "../../scaffold/dockerfile.js";
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_S,
+  CORS_METHODS,
+} from "../../security/cors-policy.js";
 import {
   API,
   appNamed,
@@ -21,7 +28,7 @@ export const WORKER_SUFFIX = "-worker";
 /** Container Apps and Container Apps jobs: 2-32 characters. */
 export const MAX_APP_NAME = 32;
 
-/** Spec §5.1: scale to zero, hard cap of 3 replicas, 20 concurrent requests, 10 queued messages. */
+/** Scale to zero when idle; at most 3 replicas (a hard cost cap); a replica per 20 concurrent requests or 10 queued messages. */
 export const SCALE = { minReplicas: 0, maxReplicas: 3, concurrentRequests: 20, queueLength: 10 } as const;
 /** Grace an API replica gets on scale-in: longer than the 30 s request timeout. */
 export const API_TERMINATION_GRACE_SECONDS = 45;
@@ -66,11 +73,14 @@ function ingress(cors: boolean): Json {
     allowInsecure: false,
     ...(cors
       ? {
+          // The service's own CORS rule (src/security/cors-policy.ts), answered by the ingress instead.
           corsPolicy: {
             allowedOrigins: expr(param("corsOrigins")),
-            allowedMethods: ["GET", "POST", "OPTIONS"],
-            allowedHeaders: ["*"],
-            maxAge: 600,
+            allowedMethods: CORS_METHODS,
+            allowedHeaders: CORS_ALLOWED_HEADERS,
+            exposeHeaders: CORS_EXPOSED_HEADERS,
+            maxAge: CORS_MAX_AGE_S,
+            allowCredentials: false,
           },
         }
       : {}),

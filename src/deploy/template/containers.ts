@@ -4,7 +4,7 @@ import { API_KEYS_SECRET } from "../api-keys.js";
 import { API, expr, type Json, param, REGISTRY_ID, STORAGE_CONNECTION } from "./arm.js";
 import { INSIGHTS_CONNECTION } from "./monitoring.js";
 
-/** Spec §5.1/§5.2: each container gets 1 vCPU and 2 GiB, fixed. */
+/** Each container gets 1 vCPU and 2 GiB, fixed: enough for a generator, and a predictable cost. */
 export const CONTAINER_CPU = 1;
 export const CONTAINER_MEMORY = "2Gi";
 

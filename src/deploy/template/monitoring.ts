@@ -1,11 +1,11 @@
 // Logs and telemetry with a hard cost cap: Log Analytics (daily cap), Application Insights, the Container Apps environment.
 import { API, appNamed, expr, INSIGHTS_ID, param, type Resource, WORKSPACE_ID } from "./arm.js";
 
-/** Daily ingestion cap in GB: 0.45 GB = 450 MB, under the spec's 500 MB (§5.2, §9). */
+/** Daily ingestion cap in GB: 0.45 GB = 450 MB, under the 500 MB a day that keeps log ingestion cheap (a few pounds a month). */
 export const LOG_DAILY_CAP_GB = 0.45;
 /** Shortest retention the PerGB2018 tier allows without extra charge. */
 export const LOG_RETENTION_DAYS = 30;
-/** Spec §9: App Insights with 10% sampling. */
+/** Application Insights samples 10% of telemetry: enough to see trends, a tenth of the cost. */
 export const INSIGHTS_SAMPLING_PERCENT = 10;
 
 export function monitoringResources(): Resource[] {

@@ -2,7 +2,7 @@
 import { SETTINGS } from "../../config/settings.js";
 import { API, expr, param, type Resource, STORAGE_ID } from "./arm.js";
 
-/** Days after which results (and stored payloads) are deleted (spec §5.2: 30-day lifecycle rule). */
+/** Days after which results (and stored payloads) are deleted (a 30-day lifecycle rule: old files cost storage and nothing reads them). */
 export const OUTPUT_RETENTION_DAYS = 30;
 
 /** The storage resources the service uses: the template creates them, and the queue scale rule watches one. */

@@ -2,7 +2,7 @@
 import { QueueServiceClient } from "@azure/storage-queue";
 import { LeaseLostError } from "../../errors.js";
 import type { JobQueue, QueueMessage } from "../types.js";
-import { isStatus } from "./errors.js";
+import { isLeaseLost } from "./errors.js";
 import { QUEUE_TRY_TIMEOUT_MS, STORAGE_RETRY } from "./retry.js";
 
 export interface StorageQueueOptions {
@@ -50,8 +50,7 @@ export function createStorageQueue(opts: StorageQueueOptions): JobQueue {
         if (!res.popReceipt) throw new LeaseLostError(`no pop receipt returned for message ${msg.messageId}`);
         return { ...msg, popReceipt: res.popReceipt };
       } catch (error) {
-        // 404: gone or its pop receipt superseded (Azure); 400 PopReceiptMismatch (Azurite).
-        if (isStatus(error, 404, 400)) {
+        if (isLeaseLost(error)) {
           throw new LeaseLostError(`lost the lease on message ${msg.messageId}`, { cause: error });
         }
         throw error;
@@ -62,7 +61,7 @@ export function createStorageQueue(opts: StorageQueueOptions): JobQueue {
       try {
         await client.deleteMessage(msg.messageId, msg.popReceipt);
       } catch (error) {
-        if (!isStatus(error, 404, 400)) throw error;
+        if (!isLeaseLost(error)) throw error; // already gone, or received again by someone else
       }
     },
 

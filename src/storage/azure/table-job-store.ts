@@ -1,16 +1,9 @@
 // JobStore on Azure Table Storage: one partition, job rows keyed by job id, dedupe-key rows beside them.
-import {
-  odata,
-  TableClient,
-  type TableEntity,
-  type TableEntityResult,
-  type TransactionAction,
-} from "@azure/data-tables";
+import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import { AlreadyExistsError, ConcurrencyError } from "../../errors.js";
 import { type JobRecord, type JobStatus, type JobStore, KeyTakenError } from "../types.js";
-import { allowsInsecureTables } from "./connection.js";
 import { isStatus } from "./errors.js";
-import { TABLE_RETRY } from "./retry.js";
+import { deleteRows, tableClientFor } from "./table-client.js";
 
 const PARTITION = "praison";
 const KEY_PREFIX = "key-";
@@ -45,13 +38,6 @@ type KeyEntity = {
 export interface TableJobStoreOptions {
   connectionString: string;
   tableName: string;
-}
-
-function tableClientFor(connectionString: string, tableName: string): TableClient {
-  return TableClient.fromConnectionString(connectionString, tableName, {
-    allowInsecureConnection: allowsInsecureTables(connectionString),
-    retryOptions: TABLE_RETRY,
-  });
 }
 
 export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
@@ -136,21 +122,7 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
     },
 
     async remove(id, keys) {
-      const actions: TransactionAction[] = [id, ...keys.map((k) => KEY_PREFIX + k)].map((rowKey) => [
-        "delete",
-        { partitionKey: PARTITION, rowKey },
-      ]);
-      try {
-        await client.submitTransaction(actions);
-      } catch (error) {
-        if (!isStatus(error, 404)) throw error;
-        // Part of it was gone already: delete what is left one by one.
-        for (const [, e] of actions) {
-          await client.deleteEntity(e.partitionKey, e.rowKey).catch((err) => {
-            if (!isStatus(err, 404)) throw err;
-          });
-        }
-      }
+      await deleteRows(client, PARTITION, [id, ...keys.map((k) => KEY_PREFIX + k)]);
     },
 
     async listByStatus(status, limit, updatedBefore) {

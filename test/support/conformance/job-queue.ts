@@ -1,7 +1,7 @@
 // The behaviour every JobQueue driver must have.
 import { describe, expect, it } from "vitest";
 import { LeaseLostError } from "../../../src/errors.js";
-import type { JobQueue } from "../../../src/storage/types.js";
+import { type JobQueue, MAX_VISIBILITY_MS } from "../../../src/storage/types.js";
 
 export function testJobQueue(name: string, makeQueue: () => Promise<JobQueue>): void {
   describe(`JobQueue conformance: ${name}`, () => {
@@ -33,6 +33,19 @@ export function testJobQueue(name: string, makeQueue: () => Promise<JobQueue>): 
       await new Promise((r) => setTimeout(r, 1500));
       expect(await q.receive(1, 1000)).toEqual([]); // still invisible: the renewal held
       await q.delete(renewed);
+      expect(await q.count()).toBe(0);
+    });
+
+    it("keeps a message invisible for up to 7 days, and refuses longer without calling the lease lost", async () => {
+      const q = await makeQueue();
+      await q.send("x");
+      const [m] = await q.receive(1, 30_000);
+      if (!m) throw new Error("no message");
+      const held = await q.extend(m, MAX_VISIBILITY_MS);
+      const tooLong = await q.extend(held, MAX_VISIBILITY_MS + 1000).catch((e: unknown) => e);
+      expect(tooLong).toBeInstanceOf(Error);
+      expect(tooLong).not.toBeInstanceOf(LeaseLostError);
+      await q.delete(held);
       expect(await q.count()).toBe(0);
     });
 

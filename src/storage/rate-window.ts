@@ -1,7 +1,9 @@
-// The arithmetic of the rate limit: a sliding-window estimate over two fixed one-minute windows.
+// The arithmetic every RateCounter driver shares: a sliding-window estimate over two fixed one-minute windows.
 // A plain fixed window lets a client send 2x the limit across a window boundary; weighting the
 // previous window's count by how much of it still overlaps the last minute closes that gap at the
 // cost of one number more per counter.
+
+import type { RateDecision } from "./types.js";
 
 export const WINDOW_MS = 60_000;
 
@@ -15,20 +17,32 @@ export interface WindowCounts {
   prev: number;
 }
 
-export interface RateDecision {
-  allowed: boolean;
-  limit: number;
-  /** Hits left after this one (0 when refused). */
-  remaining: number;
-  /** Seconds until the estimate drops enough for one more hit (when refused), or until the window ends. */
-  resetS: number;
+/** A counter kept in memory: its counts and the start of the window `count` belongs to. */
+export interface WindowSlot extends WindowCounts {
+  start: number;
+}
+
+/** Moves `slot` to the window holding `now`: its count becomes `prev` when that window follows, else both reset. */
+export function rollTo(slot: WindowSlot, now: number): WindowSlot {
+  const start = windowStartOf(now);
+  if (slot.start !== start) {
+    slot.prev = slot.start === start - WINDOW_MS ? slot.count : 0;
+    slot.count = 0;
+    slot.start = start;
+  }
+  return slot;
+}
+
+/** Hits over the last minute at `now`: this window's, plus the share of the previous one still inside it. */
+export function estimateAt(counts: WindowCounts, now: number): number {
+  return counts.prev * (1 - (now - windowStartOf(now)) / WINDOW_MS) + counts.count;
 }
 
 /** Decides whether one more hit fits under `limit` at time `now`. */
 export function decide(counts: WindowCounts, limit: number, now: number): RateDecision {
   const start = windowStartOf(now);
   const elapsed = (now - start) / WINDOW_MS;
-  const estimate = counts.prev * (1 - elapsed) + counts.count;
+  const estimate = estimateAt(counts, now);
   const allowed = estimate + 1 <= limit + 1e-9;
   if (allowed) {
     return {

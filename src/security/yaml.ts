@@ -2,9 +2,15 @@
 // bounded nesting, one document, no prototype keys. Every refusal is a YamlError (the API answers 400).
 import type { CST, DocumentOptions, ParseOptions, SchemaOptions } from "yaml";
 import { Composer, Parser } from "yaml";
-import { MAX_DEPTH, unsafeShape } from "../security/payload-shape.js";
+import { PraisonError } from "../errors.js";
+import { MAX_DEPTH, unsafeShape } from "./payload-shape.js";
 
-export class YamlError extends Error {}
+/** A YAML body that was refused; the message says why and is safe to show the sender. */
+export class YamlError extends PraisonError {
+  constructor(message: string) {
+    super("YAML_REFUSED", message);
+  }
+}
 
 /** Alias expansions allowed in one document; a "billion laughs" needs millions. */
 export const MAX_ALIAS_COUNT = 100;
@@ -28,7 +34,7 @@ export function parseYaml(text: string): unknown {
   const doc = docs[0];
   if (!doc) return null;
   const problem = doc.errors[0] ?? doc.warnings[0]; // warnings include unknown tags such as !!python/object
-  if (problem) throw new YamlError(problem.message.split("\n")[0]);
+  if (problem) throw new YamlError(problem.message.split("\n")[0] ?? problem.message);
   const { explicit, version } = doc.directives?.yaml ?? {};
   // A %YAML 1.1 directive would switch the schema (yes/no booleans, sexagesimal numbers, !!binary, merge keys).
   if (explicit && version !== "1.2")

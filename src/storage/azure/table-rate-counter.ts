@@ -6,11 +6,11 @@
 // when the row is created, so later hits read one row). Clean-up: each replica deletes, once a minute,
 // the partitions of windows older than the previous one (a range query on PartitionKey), so the table
 // holds at most ~2 minutes of clients whatever the traffic.
-import type { TableClient, TransactionAction } from "@azure/data-tables";
-import { allowsInsecureTables } from "../storage/azure/connection.js";
-import { isStatus } from "../storage/azure/errors.js";
-import type { RateCounter } from "./rate-counter.js";
-import { decide, type RateDecision, WINDOW_MS, windowStartOf } from "./rate-window.js";
+import { odata } from "@azure/data-tables";
+import { decide, WINDOW_MS, windowStartOf } from "../rate-window.js";
+import type { RateCounter, RateDecision } from "../types.js";
+import { isStatus } from "./errors.js";
+import { deleteRows, MAX_BATCH, tableClientFor } from "./table-client.js";
 
 export interface TableRateCounterOptions {
   connectionString: string;
@@ -19,11 +19,15 @@ export interface TableRateCounterOptions {
   timeoutMs?: number;
   /** Called with errors of the background clean-up (they never reach a request). */
   onSweepError?: (error: unknown) => void;
+  /** Clean up once a minute in the background, from the first use on. @default true */
+  autoSweep?: boolean;
 }
 
 export interface TableRateCounter extends RateCounter {
   /** Deletes the rows of windows that ended before the previous one; returns how many it deleted. */
   sweep(now?: number): Promise<number>;
+  /** Stops the background clean-up. */
+  close(): void;
 }
 
 type CounterRow = { Count: number; Prev: number };
@@ -46,28 +50,26 @@ const rowKeyOf = (key: string) =>
   Array.from(key, (c) => (c.charCodeAt(0) < 0x20 || c === "\x7f" || "/\\#?".includes(c) ? "_" : c)).join("");
 
 export function createTableRateCounter(opts: TableRateCounterOptions): TableRateCounter {
-  // Own client, not the jobs table's: a counter sits on every submission's path, so it retries once
-  // (not the jobs table's three times) and a storage outage costs a request ~0.1 s, not seconds.
-  // The SDK is imported on first use, off the API's start-up path (it is the largest module the CLI loads).
-  let client!: TableClient;
-  let sdk!: typeof import("@azure/data-tables");
+  // Its own client, not the jobs table's: a counter sits on every submission's path, so it retries once
+  // (not three times) and a storage outage costs a request ~0.1 s, not seconds.
+  const client = tableClientFor(opts.connectionString, opts.tableName, {
+    maxRetries: 1,
+    retryDelayInMs: 100,
+  });
   const timeoutMs = opts.timeoutMs ?? 2000;
+  const signal = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
   let ready: Promise<void> | undefined;
+  // Created on first use (and again after a failure), so a replica that never counts never calls storage.
   const ensureTable = () => {
-    ready ??= (async () => {
-      sdk ??= await import("@azure/data-tables");
-      client ??= sdk.TableClient.fromConnectionString(opts.connectionString, opts.tableName, {
-        allowInsecureConnection: allowsInsecureTables(opts.connectionString),
-        retryOptions: { maxRetries: 1, retryDelayInMs: 100 },
-      });
-      await client.createTable({ abortSignal: AbortSignal.timeout(timeoutMs) });
-    })().catch((error: unknown) => {
-      ready = undefined; // try again on the next hit
-      throw error;
-    });
+    ready ??= client.createTable(signal()).then(
+      () => scheduleSweeps(),
+      (error: unknown) => {
+        ready = undefined;
+        throw error;
+      },
+    );
     return ready;
   };
-  const signal = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
 
   async function read(pk: string, rk: string) {
     try {
@@ -153,7 +155,7 @@ export function createTableRateCounter(opts: TableRateCounterOptions): TableRate
     let found = 0;
     const rows = client.listEntities({
       queryOptions: {
-        filter: sdk.odata`PartitionKey ge 'w' and PartitionKey lt ${cutoff}`,
+        filter: odata`PartitionKey ge 'w' and PartitionKey lt ${cutoff}`,
         select: ["PartitionKey", "RowKey"],
       },
     });
@@ -165,49 +167,31 @@ export function createTableRateCounter(opts: TableRateCounterOptions): TableRate
     }
     let deleted = 0;
     for (const [pk, rks] of byPartition) {
-      for (let i = 0; i < rks.length; i += 100) {
-        const batch = rks.slice(i, i + 100);
-        deleted += await deleteBatch(pk, batch);
-      }
+      for (let i = 0; i < rks.length; i += MAX_BATCH)
+        deleted += await deleteRows(client, pk, rks.slice(i, i + MAX_BATCH));
     }
     return deleted;
   }
 
-  /** Deletes rows of one partition in one transaction; when another replica deleted some first, one by one. */
-  async function deleteBatch(pk: string, rks: string[]): Promise<number> {
-    const actions: TransactionAction[] = rks.map((rowKey) => ["delete", { partitionKey: pk, rowKey }]);
-    try {
-      await client.submitTransaction(actions);
-      return rks.length;
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error;
-      let n = 0;
-      for (const rk of rks) {
-        await client.deleteEntity(pk, rk).then(
-          () => n++,
-          (e: unknown) => {
-            if (!isStatus(e, 404)) throw e;
-          },
-        );
-      }
-      return n;
-    }
-  }
-
-  // Replicas start at different times; the random first delay spreads their clean-ups apart.
+  // Once a minute from the first use; replicas start at different times, and the random first delay
+  // spreads their clean-ups further apart.
+  let first: NodeJS.Timeout | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    const run = () => void sweep().catch((e: unknown) => opts.onSweepError?.(e));
-    run();
-    timer = setInterval(run, WINDOW_MS).unref();
-  }, Math.random() * WINDOW_MS).unref();
+  function scheduleSweeps(): void {
+    if (first || opts.autoSweep === false) return;
+    first = setTimeout(() => {
+      const run = () => void sweep().catch((e: unknown) => opts.onSweepError?.(e));
+      run();
+      timer = setInterval(run, WINDOW_MS).unref();
+    }, Math.random() * WINDOW_MS).unref();
+  }
 
   return {
     hit,
     sweep,
     close() {
       clearTimeout(first);
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
     },
   };
 }

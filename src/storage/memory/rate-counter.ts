@@ -1,21 +1,9 @@
-// Rate counters: the interface, and the in-memory driver (one count per replica) used for status reads.
-import { decide, type RateDecision, WINDOW_MS, windowStartOf } from "./rate-window.js";
-
-/** Counts hits per key in one-minute windows; `hit` counts one more only when it is allowed. */
-export interface RateCounter {
-  hit(key: string, limit: number, now?: number): Promise<RateDecision>;
-  /** Stops background work (clean-up timers). */
-  close(): void;
-}
+// The in-memory RateCounter: one count per process, no storage call (the API's read limit).
+import { decide, rollTo, WINDOW_MS, type WindowSlot, windowStartOf } from "../rate-window.js";
+import type { RateCounter } from "../types.js";
 
 /** Keys kept before old windows are dropped; bounds memory whatever the number of clients. */
 const MAX_KEYS = 100_000;
-
-interface Slot {
-  start: number;
-  count: number;
-  prev: number;
-}
 
 /**
  * In-memory counter: free (no storage call), but each replica counts on its own, so with N
@@ -23,7 +11,7 @@ interface Slot {
  * guards against runaway polling.
  */
 export function createMemoryRateCounter(): RateCounter {
-  const slots = new Map<string, Slot>();
+  const slots = new Map<string, WindowSlot>();
 
   function prune(now: number): void {
     const oldest = windowStartOf(now) - WINDOW_MS;
@@ -40,23 +28,16 @@ export function createMemoryRateCounter(): RateCounter {
 
   return {
     async hit(key, limit, now = Date.now()) {
-      const start = windowStartOf(now);
       let slot = slots.get(key);
       if (!slot) {
         if (slots.size >= MAX_KEYS) prune(now);
-        slot = { start, count: 0, prev: 0 };
+        slot = { start: windowStartOf(now), count: 0, prev: 0 };
         slots.set(key, slot);
-      } else if (slot.start !== start) {
-        slot.prev = slot.start === start - WINDOW_MS ? slot.count : 0;
-        slot.count = 0;
-        slot.start = start;
       }
+      rollTo(slot, now);
       const decision = decide(slot, limit, now);
       if (decision.allowed) slot.count++;
       return decision;
-    },
-    close() {
-      slots.clear();
     },
   };
 }

@@ -1,0 +1,48 @@
+// What every Table Storage driver shares: how its client is made, and deleting rows of one partition.
+import { TableClient, type TableServiceClientOptions, type TransactionAction } from "@azure/data-tables";
+import { allowsInsecureTables } from "./connection.js";
+import { isStatus } from "./errors.js";
+import { TABLE_RETRY } from "./retry.js";
+
+export function tableClientFor(
+  connectionString: string,
+  tableName: string,
+  retryOptions: TableServiceClientOptions["retryOptions"] = TABLE_RETRY,
+): TableClient {
+  return TableClient.fromConnectionString(connectionString, tableName, {
+    allowInsecureConnection: allowsInsecureTables(connectionString),
+    retryOptions,
+  });
+}
+
+/** Rows one batch transaction may hold. */
+export const MAX_BATCH = 100;
+
+/**
+ * Deletes rows of one partition (at most MAX_BATCH) in one transaction; when some were already gone
+ * (another replica, or an earlier try whose answer was lost), deletes the rest one by one.
+ * Returns how many this call deleted.
+ */
+export async function deleteRows(
+  client: TableClient,
+  partitionKey: string,
+  rowKeys: string[],
+): Promise<number> {
+  const actions: TransactionAction[] = rowKeys.map((rowKey) => ["delete", { partitionKey, rowKey }]);
+  try {
+    await client.submitTransaction(actions);
+    return rowKeys.length;
+  } catch (error) {
+    if (!isStatus(error, 404)) throw error;
+  }
+  let deleted = 0;
+  for (const rowKey of rowKeys) {
+    try {
+      await client.deleteEntity(partitionKey, rowKey);
+      deleted++;
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+  return deleted;
+}

@@ -1,0 +1,132 @@
+// One delivery of a job, and the only four ways it can end: commit the file, fail the job, retry it later,
+// or release it to another worker. Every way writes the row conditionally on the version this delivery
+// holds, then settles the message; a delivery that lost the job to a newer one changes nothing.
+import type { JobFile, JobLogger } from "../app/handler.js";
+import type { ServiceConfig } from "../config/config.js";
+import { encodePoisonRecord } from "../jobs/poison.js";
+import { type JobPatch, type JobRecord, MAX_VISIBILITY_MS, type Storage } from "../storage/types.js";
+import { sanitizeFilename } from "../util/content-disposition.js";
+import { truncateUtf8, withRetries } from "../util/time.js";
+import { fencedUpdate, STORAGE_RETRY_DELAYS_MS } from "./fenced-update.js";
+import type { MessageLease } from "./lease.js";
+
+/** ErrorMsg is capped: a table property holds 64 KiB at most, and a client reads it on every poll. */
+export const ERROR_MSG_MAX_BYTES = 10_000;
+
+export type Outcome =
+  | "done" // committed
+  | "retrying" // failed, will be delivered again
+  | "failed" // terminal error committed
+  | "skipped" // nothing to do: a finished job, an unknown job, or a claim lost to another worker
+  | "deferred" // a duplicate message while another delivery runs the job
+  | "lost" // the lease or the claim was lost: another delivery owns the job now
+  | "released"; // shutdown: handed back to another worker
+
+/** The wait before delivery `deliveries + 1`: doubling from the backoff, never past the queue's visibility limit. */
+export function retryDelayMs(backoffMs: number, deliveries: number): number {
+  return Math.min(backoffMs * 2 ** Math.max(0, deliveries - 1), MAX_VISIBILITY_MS);
+}
+
+export class Delivery {
+  constructor(
+    private readonly storage: Storage,
+    private readonly config: ServiceConfig,
+    private readonly log: JobLogger,
+    /** The row as this delivery last wrote or read it: the ETag every write is conditional on. */
+    readonly job: JobRecord,
+    /** The message, kept invisible while the job runs; the commit, failure, retry or release settles it. */
+    readonly lease: MessageLease,
+    /** Real deliveries of the job so far, this one included (shutdown releases do not count). */
+    readonly deliveries: number,
+  ) {}
+
+  /** Stores the file under this attempt's name and commits `done`; a newer delivery's claim wins. */
+  async commit(file: JobFile<Buffer>, ms: number): Promise<Outcome> {
+    const { job, storage, log } = this;
+    const filename = sanitizeFilename(file.filename);
+    // The attempt in the name keeps a fenced-off delivery from overwriting the committed file.
+    const blobName = `${job.id}/${job.attempt}/${filename}`;
+    await withRetries(
+      () => storage.blobs.put(blobName, file.data, { contentType: file.contentType, filename }),
+      STORAGE_RETRY_DELAYS_MS,
+    );
+    const patch: JobPatch = {
+      status: "done",
+      blobName,
+      filename,
+      contentType: file.contentType,
+      size: file.data.byteLength,
+      errorMsg: null,
+    };
+    if (!(await fencedUpdate(storage.jobs, job, patch))) {
+      log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
+      await storage.blobs.delete(blobName).catch(() => {});
+      return "lost";
+    }
+    // Committed: from here on the job is done whatever happens to its message.
+    log.info(
+      { attempt: job.attempt, ms: Math.round(ms), size: file.data.byteLength, outcome: "done" },
+      "job done",
+    );
+    await this.#finish();
+    return "done";
+  }
+
+  /** Fails the job for good; `poison` also leaves a record in the poison queue for review. */
+  async fail(
+    message: string,
+    { retryCount, poison }: { retryCount: number; poison: boolean },
+  ): Promise<Outcome> {
+    const { job, storage, log } = this;
+    const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
+    if (!(await fencedUpdate(storage.jobs, job, { status: "error", errorMsg, retryCount }))) {
+      log.warn({}, "job changed before its failure was recorded; leaving it to the newer delivery");
+      return "lost";
+    }
+    log.error({ retryCount, poison, error: errorMsg, outcome: "failed" }, "job failed");
+    if (poison) {
+      // The row already says error; the record is for review. Without it the job is still failed, never lost.
+      const record = encodePoisonRecord({ jobId: job.id, errorMsg, retryCount });
+      await withRetries(() => storage.poison.send(record), STORAGE_RETRY_DELAYS_MS).catch((error: unknown) =>
+        log.error({ err: error }, "could not write the poison record; the job is failed all the same"),
+      );
+    }
+    await this.#finish();
+    return "failed";
+  }
+
+  /** Puts the job back to `queued` with the error, and the message back after a doubling backoff. */
+  async retry(message: string): Promise<Outcome> {
+    const { job, deliveries, log } = this;
+    const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
+    const patch: JobPatch = { status: "queued", errorMsg, retryCount: deliveries, messageId: null };
+    if (!(await fencedUpdate(this.storage.jobs, job, patch))) return "lost";
+    const delay = retryDelayMs(this.config.retryBackoffMs, deliveries);
+    await this.lease.release(delay);
+    log.warn(
+      { retryCount: deliveries, retryInMs: delay, error: errorMsg, outcome: "retrying" },
+      "job failed; will retry",
+    );
+    return "retrying";
+  }
+
+  /** Shutdown: hands the job back at once, without counting this delivery against the limit. */
+  async release(): Promise<Outcome> {
+    const { job } = this;
+    // One try (no 1-3-9 s retries): the grace period is over. If it fails the message reappears anyway.
+    const patch: JobPatch = { status: "queued", releases: job.releases + 1, messageId: null };
+    if (!(await fencedUpdate(this.storage.jobs, job, patch, { retryDelaysMs: [] }))) return "lost";
+    await this.lease.release(0);
+    this.log.warn({ outcome: "released" }, "shutting down: job handed back to the queue");
+    return "released";
+  }
+
+  /** Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it. */
+  async #finish(): Promise<void> {
+    try {
+      await this.lease.complete();
+    } catch (error) {
+      this.log.warn({ err: error }, "could not delete the message of a finished job; its next delivery will");
+    }
+  }
+}
