@@ -10,6 +10,7 @@ import { matchApiKey, parseApiKeys, sha256 } from "../src/security/api-keys.js";
 import { clientIp } from "../src/security/client-ip.js";
 import { createJwtVerifier } from "../src/security/jwt.js";
 import { unsafeShape } from "../src/security/payload-shape.js";
+import { jsonDepthExceeds, yamlElementsExceed, yamlIndentationExceeds } from "../src/security/prescan.js";
 import { parseYaml, YamlError } from "../src/security/yaml.js";
 import { decide, WINDOW_MS } from "../src/storage/rate-window.js";
 import { contentDisposition, sanitizeFilename } from "../src/util/content-disposition.js";
@@ -241,6 +242,37 @@ describe("safe YAML", () => {
   ])("refuses %s", (_what, text, message) => {
     expect(refused(text)).toContain(message);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("pre-scans before parsing", () => {
+  it("counts YAML structure without context, so nothing hides in what looks like a string", () => {
+    expect(yamlElementsExceed(`a: "${"#".repeat(101)}"`, 100)).toBe(true);
+    expect(yamlElementsExceed(`a: "${"x, ".repeat(101)}"`, 100)).toBe(false); // commas count only after a bracket
+    expect(yamlElementsExceed(`a: [${"x, ".repeat(101)}]`, 100)).toBe(true);
+    expect(yamlElementsExceed("\n".repeat(101), 100)).toBe(true);
+    expect(yamlElementsExceed("\r\n".repeat(100), 100)).toBe(false); // CRLF is one line break
+    expect(yamlElementsExceed("a-b:c?d ".repeat(200), 100)).toBe(false); // indicators need a blank after them
+  });
+
+  it("refuses more than 20,000 structural elements before parsing, saying to send JSON", () => {
+    expect(() => parseYaml("- 1\n".repeat(20_001))).toThrow(/more than 20000 structural elements.*JSON/);
+    expect(parseYaml("- 1\n".repeat(9_000))).toHaveLength(9_000);
+  });
+
+  it("counts indentation levels of YAML lines, ignoring blank lines and closing levels on dedent", () => {
+    const stairs = (n: number) => Array.from({ length: n }, (_, i) => `${" ".repeat(i)}k:`).join("\n");
+    expect(yamlIndentationExceeds(stairs(64), 64)).toBe(false);
+    expect(yamlIndentationExceeds(stairs(65), 64)).toBe(true);
+    expect(yamlIndentationExceeds(`${stairs(40)}\n${stairs(40)}`, 64)).toBe(false);
+    expect(yamlIndentationExceeds(stairs(65).replace(/\n/g, "\n   \n"), 64)).toBe(true);
+    expect(yamlIndentationExceeds(stairs(65).replace(/\n/g, "\r"), 64)).toBe(true);
+  });
+
+  it("measures JSON depth outside strings", () => {
+    expect(jsonDepthExceeds(`${"[".repeat(64)}${"]".repeat(64)}`, 64)).toBe(false);
+    expect(jsonDepthExceeds(`${"[".repeat(65)}`, 64)).toBe(true);
+    expect(jsonDepthExceeds(`["${"[".repeat(100)}\\", "\\"${"{".repeat(100)}"]`, 64)).toBe(false);
   });
 });
 

@@ -2,7 +2,8 @@
 
 import type { FastifyInstance } from "fastify";
 import { HttpProblem } from "../errors.js";
-import { unsafeShape } from "../security/payload-shape.js";
+import { MAX_DEPTH, unsafeShape } from "../security/payload-shape.js";
+import { jsonDepthExceeds } from "../security/prescan.js";
 import { parseYaml } from "../security/yaml.js";
 
 export const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
@@ -14,6 +15,13 @@ export function installBodyParsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    // Refused before parsing: a megabyte of brackets would otherwise become a million nested arrays.
+    if (jsonDepthExceeds(body as string, MAX_DEPTH)) {
+      return done(
+        new HttpProblem(400, `The payload is nested more than ${MAX_DEPTH} levels deep.`),
+        undefined,
+      );
+    }
     json(req, body as string, (error: Error | null, value?: unknown) => {
       if (error) {
         const proto = /forbidden prototype property/.test(error.message);
