@@ -1,6 +1,7 @@
 // The security layer through the API (Fastify inject on Azurite): keys and rotation, ownership, tokens,
 // admin routes, CORS, security headers, rate limits shared through Table Storage, and failure logging.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { loadConfig } from "../src/config/config.js";
 import { freePort } from "../src/local/azurite.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
 import {
+  afterTest,
   expectProblem,
   JWT_ENV,
   KEY_A,
@@ -404,14 +406,30 @@ describe("rate limits", () => {
     expect(await failedFrom({})).toBe("10.0.0.1"); // no proxy trusted: the header is ignored
   });
 
-  it("lets submissions through with a logged warning when the counter store is down (fail open)", async () => {
+  it("counts on this replica, with the same limit, when the counter store is down (logged)", async () => {
     const dead = await deadTableEnv();
     const { api, logs } = await service({ PRAISONAI_SVC_RATE_LIMIT: "1" }, undefined, dead);
     const started = Date.now();
     expect((await submit(api)).statusCode).toBe(202);
-    expect((await submit(api)).statusCode).toBe(202);
+    const second = await submit(api);
+    expectProblem(second, 429);
+    expect(second.headers["retry-after"]).toBeDefined();
     expect(Date.now() - started).toBeLessThan(5000);
     expect(logs.filter((l) => l.event === "rate_limit_unavailable")).toHaveLength(2);
+  });
+
+  it("accepts at most the limit of 25 concurrent submissions from one client while counter calls hang", {
+    timeout: 60_000,
+  }, async () => {
+    const hang = await hangingTableEnv();
+    const { api, logs } = await service({ PRAISONAI_SVC_RATE_LIMIT: "10" }, undefined, hang.env);
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 25 }, () => submit(api)));
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses).toEqual([...Array(10).fill(202), ...Array(15).fill(429)]);
+    expect(Date.now() - started).toBeLessThan(20_000); // each counter call gives up after 2 s
+    expect(hang.connections()).toBeGreaterThan(0); // the counter really was called, and hung
+    expect(logs.filter((l) => l.event === "rate_limit_unavailable").length).toBe(25);
   });
 
   it("answers 503 with Retry-After when the counter store is down and PRAISONAI_SVC_RATE_LIMIT_ON_ERROR=closed", async () => {
@@ -423,9 +441,26 @@ describe("rate limits", () => {
   });
 });
 
+/** Settings whose table connection points at a server that accepts connections and never answers. */
+async function hangingTableEnv(): Promise<{ env: Record<string, string>; connections(): number }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterTest(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { env: await deadTableEnv((server.address() as AddressInfo).port), connections: () => connections };
+}
+
 /** Settings whose table connection points at a port nothing listens on; the jobs storage stays real. */
-async function deadTableEnv(): Promise<Record<string, string>> {
-  const port = await freePort();
+async function deadTableEnv(port?: number): Promise<Record<string, string>> {
+  port ??= await freePort();
   const account =
     loadConfig({ AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString() }).connections.table ?? "";
   const dead = account.replace(

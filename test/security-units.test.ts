@@ -156,7 +156,7 @@ describe("other security settings", () => {
       rateLimit: 10,
       readRateLimit: 300,
       rateTable: "ratelimits",
-      rateLimitOnError: "open",
+      rateLimitOnError: "local",
       trustProxy: 0,
       docsPublic: true,
     });

@@ -236,9 +236,9 @@ export const SETTINGS = {
   ),
   rateLimitOnError: setting(
     "PRAISONAI_SVC_RATE_LIMIT_ON_ERROR",
-    "open",
-    oneOf("open", "closed"),
-    "When the counter table is unreachable: `open` lets submissions through (logged), `closed` answers 503.",
+    "local",
+    (raw, name) => (raw === "open" ? "local" : oneOf("local", "closed")(raw, name)),
+    "When the counter table is unreachable: `local` counts on each replica with the same limit (logged), `closed` answers 503; `open`, the former default, now means `local`.",
   ),
   trustProxy: setting(
     "PRAISONAI_SVC_TRUST_PROXY",

@@ -1,7 +1,8 @@
 // Per-client rate limits through @fastify/rate-limit, counted by the RateCounter of each route's declared
 // scope: submissions in Table Storage (shared by every replica), everything else in memory (per replica;
 // docs/security.md says why). Refused: 429 problem+json with Retry-After and the RateLimit headers
-// (draft-ietf-httpapi-ratelimit-headers), checked before the body is read.
+// (draft-ietf-httpapi-ratelimit-headers), checked before the body is read. A limit never turns off: when
+// the shared counter is unreachable, each replica counts on its own (or answers 503, if so configured).
 import rateLimit, {
   type FastifyRateLimitStore,
   normalizeIP,
@@ -9,18 +10,20 @@ import rateLimit, {
 } from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpProblem, StorageUnavailableError } from "../errors.js";
+import { createMemoryRateCounter } from "../storage/memory/rate-counter.js";
 import { WINDOW_MS } from "../storage/rate-window.js";
-import type { RateCounter } from "../storage/types.js";
+import type { RateCounter, RateDecision } from "../storage/types.js";
 import { clientIp } from "./client-ip.js";
 import { policyOf, type RateScope } from "./route-policy.js";
 
-export type OnStoreError = "open" | "closed";
+/** `local`: count on this replica alone while the shared counter is unreachable; `closed`: answer 503. */
+export type OnStoreError = "local" | "closed";
 
 export interface RateLimits {
   /** Per minute and client, by scope; 0 turns that limit off. */
   limits: Record<RateScope, number>;
   counters: Record<RateScope, RateCounter>;
-  /** When a counter cannot be reached: let the request through (open, logged) or answer 503 (closed). */
+  /** When a counter cannot be reached: count in this process with the same limit (local) or answer 503 (closed). */
   onStoreError: OnStoreError;
 }
 
@@ -69,6 +72,9 @@ export async function installRateLimit(api: FastifyInstance, o: RateLimits): Pro
 
 /** The store @fastify/rate-limit counts with: the scope's RateCounter, which counts only the hits it allows. */
 function counterStore(api: FastifyInstance, o: RateLimits) {
+  // The fallback counts every request (also those the shared counter saw) only while it is in use; a
+  // client thus gets at most the limit per replica during an outage, never an unlimited pass.
+  const fallback = createMemoryRateCounter();
   return class CounterStore implements FastifyRateLimitStore {
     readonly #scope: RateScope | undefined;
     constructor(params: { scope?: RateScope }) {
@@ -84,28 +90,28 @@ function counterStore(api: FastifyInstance, o: RateLimits) {
       max: number,
     ): void {
       const scope = this.#scope as RateScope;
-      o.counters[scope].hit(`${scope}:${key}`, max).then(
+      const answer = (d: RateDecision) =>
         // The plugin refuses when current > max and reports max - current as remaining.
-        (d) => callback(null, { current: d.allowed ? max - d.remaining : max + 1, ttl: d.resetS * 1000 }),
-        (error: unknown) => {
-          api.log.warn(
-            {
-              event: "rate_limit_unavailable",
-              ip: key,
-              scope,
-              error: (error as Error)?.message,
-              on_error: o.onStoreError,
-            },
-            `rate-limit counter unreachable; request ${o.onStoreError === "open" ? "let through" : "refused"}`,
-          );
-          if (o.onStoreError === "open") return callback(null, { current: 0, ttl: WINDOW_MS });
-          callback(
-            new StorageUnavailableError("The rate-limit counter is unreachable; retry later.", {
-              cause: error,
-            }),
-          );
-        },
-      );
+        callback(null, { current: d.allowed ? max - d.remaining : max + 1, ttl: d.resetS * 1000 });
+      o.counters[scope].hit(`${scope}:${key}`, max).then(answer, (error: unknown) => {
+        const local = o.onStoreError === "local";
+        api.log.warn(
+          {
+            event: "rate_limit_unavailable",
+            ip: key,
+            scope,
+            error: (error as Error)?.message,
+            on_error: o.onStoreError,
+          },
+          `rate-limit counter unreachable; ${local ? "counted on this replica alone" : "request refused"}`,
+        );
+        if (local) return void fallback.hit(`${scope}:${key}`, max).then(answer, callback);
+        callback(
+          new StorageUnavailableError("The rate-limit counter is unreachable; retry later.", {
+            cause: error,
+          }),
+        );
+      });
     }
   };
 }
