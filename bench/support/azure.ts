@@ -7,7 +7,12 @@ import { type QueueClient, QueueServiceClient } from "@azure/storage-queue";
 import { loadConfig } from "../../src/config/config.js";
 import { submitJob } from "../../src/jobs/submit.js";
 import { createAzureStorage, initStorage } from "../../src/storage/azure/index.js";
-import { QUEUE_TRY_TIMEOUT_MS, STORAGE_RETRY, TABLE_RETRY } from "../../src/storage/azure/retry.js";
+import {
+  STORAGE_RETRY,
+  TABLE_RETRY,
+  TRY_TIMEOUT_MS,
+  timedHttpClient,
+} from "../../src/storage/azure/retry.js";
 import type { JobRecord, Storage } from "../../src/storage/types.js";
 
 /** Table, queue and container names no other measurement uses. */
@@ -64,9 +69,10 @@ export async function rawClients(conn: string, ns: Namespace): Promise<RawClient
   const table = TableClient.fromConnectionString(conn, ns.table, {
     allowInsecureConnection: true,
     retryOptions: TABLE_RETRY,
+    httpClient: timedHttpClient(TRY_TIMEOUT_MS),
   });
   const queue = QueueServiceClient.fromConnectionString(conn, {
-    retryOptions: { ...STORAGE_RETRY, tryTimeoutInMs: QUEUE_TRY_TIMEOUT_MS },
+    retryOptions: { ...STORAGE_RETRY, tryTimeoutInMs: TRY_TIMEOUT_MS },
   }).getQueueClient(ns.queue);
   const container = BlobServiceClient.fromConnectionString(conn, {
     retryOptions: STORAGE_RETRY,

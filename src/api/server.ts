@@ -7,6 +7,7 @@ import { setSecurityHeaders } from "../security/headers.js";
 import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
 import { installBodyParsers } from "./body.js";
+import { installDeadline } from "./deadline.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -57,6 +58,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   });
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
+  installDeadline(api, config.requestTimeoutMs, config.maxPayloadBytes);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
   await installSecurity(api, { config, submitCounter: storage.rateCounter });
   await installOpenApi(api, app, config, version);

@@ -1,5 +1,6 @@
 // What every role needs before it starts: configuration, the handlers file, storage (created if missing).
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { ServiceApp } from "../app/service-app.js";
 import { loadConfig, requireConnections, type ServiceConfig } from "../config/config.js";
@@ -45,8 +46,21 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   };
 }
 
+/** How connectStorage treats an unreachable account at start. */
+export interface ConnectOptions {
+  /**
+   * Keep trying with backoff (1 s doubling to 30 s, each attempt logged) until this signal aborts, instead
+   * of failing at once: a worker replica started during a storage blip recovers by itself.
+   */
+  retryUntil?: AbortSignal;
+}
+
 /** The one place storage is assembled: the Azure drivers (Azurite locally), with every table, queue and container created. */
-export async function connectStorage(config: ServiceConfig, log: Logger): Promise<Storage> {
+export async function connectStorage(
+  config: ServiceConfig,
+  log: Logger,
+  { retryUntil }: ConnectOptions = {},
+): Promise<Storage> {
   requireConnections(config.connections); // before loading the SDKs, which are most of the CLI's start-up time
   const { createAzureStorage, initStorage } = await import("../storage/azure/index.js");
   const storage = createAzureStorage(config, {
@@ -56,13 +70,25 @@ export async function connectStorage(config: ServiceConfig, log: Logger): Promis
         "rate-limit clean-up failed",
       ),
   });
-  try {
-    await initStorage(storage);
-  } catch (error) {
-    const reason = error instanceof StorageUnavailableError ? error.cause : error;
-    throw new CliError(
-      `Could not reach Azure Storage to create the table, queues and container (${(reason as Error)?.message}): check AZURE_STORAGE_CONNECTION_STRING and that the account is reachable.`,
-    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await initStorage(storage);
+      if (attempt > 1) log.info({ event: "storage_reachable", attempt }, "storage reachable");
+      return storage;
+    } catch (error) {
+      const outage = error instanceof StorageUnavailableError;
+      const reason = ((outage ? error.cause : error) as Error)?.message;
+      if (!retryUntil || !outage) {
+        throw new CliError(
+          `Could not reach Azure Storage to create the table, queues and container (${reason}): check AZURE_STORAGE_CONNECTION_STRING and that the account is reachable.`,
+        );
+      }
+      const waitS = Math.min(30, 2 ** (attempt - 1));
+      log.warn(
+        { event: "storage_unreachable", attempt, retry_in_s: waitS, error: reason },
+        `storage unreachable at start; retrying in ${waitS} s`,
+      );
+      await sleep(waitS * 1000, undefined, { signal: retryUntil });
+    }
   }
-  return storage;
 }

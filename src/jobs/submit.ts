@@ -57,7 +57,7 @@ export async function submitJob(
   for (let round = 0; ; round++) {
     try {
       const created = await storage.jobs.create(job, keys, replace);
-      await enqueue(storage, created, keys);
+      await enqueue(storage, created);
       return { job: created, created: true };
     } catch (error) {
       if (!(error instanceof KeyTakenError) || round >= 4) throw error;
@@ -71,18 +71,16 @@ export async function submitJob(
   }
 }
 
-async function enqueue(storage: Storage, job: JobRecord, keys: string[]): Promise<void> {
+async function enqueue(storage: Storage, job: JobRecord): Promise<void> {
   try {
     await storage.queue.send(encodeMessage(job.id));
   } catch (cause) {
-    // No message means no worker will ever see the job: take the row back so nothing is left half-created.
-    await storage.jobs.remove(job.id, keys).catch(() => {});
-    if (job.payloadBlob) await storage.blobs.delete(job.payloadBlob).catch(() => {});
+    // The row stays: another request (a retry answered after this one's deadline, or a concurrent duplicate)
+    // may already have been given this job, so taking it back could lose a job someone was told exists.
+    // Without a message it is queued again by the first read once it is PRAISONAI_SVC_REQUEUE_AFTER old.
     throw new StorageUnavailableError(
-      "The job queue is unreachable; the job was not accepted. Retry later.",
-      {
-        cause,
-      },
+      "The job queue is unreachable; the job was stored but not queued. Retry the same request: it returns this job, which is queued again once storage answers.",
+      { cause },
     );
   }
 }

@@ -57,7 +57,7 @@ export interface JobStore {
   update(job: JobRecord, patch: JobPatch): Promise<JobRecord>;
   /** Reads which job a dedupe key names, with the key row's ETag. */
   lookupKey(key: string): Promise<{ jobId: string; etag: string } | undefined>;
-  /** Removes a job and its keys (used when enqueuing fails, so no half-created job remains). */
+  /** Removes a job and its keys (storage-level clean-up; the API keeps a job whose enqueue failed, see jobs/submit.ts). */
   remove(id: string, keys: string[]): Promise<void>;
   /** Jobs with a status, oldest update first (admin and reconciliation; bounded by `limit`). */
   listByStatus(status: JobStatus, limit: number, updatedBefore?: Date): Promise<JobRecord[]>;

@@ -1,5 +1,6 @@
 // `praisonai-svc worker [file]`: the queue worker alone (the deployment's worker container).
 import type { Command } from "commander";
+import type { Worker } from "../../worker/worker.js";
 import { startWorker } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
@@ -11,9 +12,11 @@ export function workerCommand(program: Command): void {
     .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });
-      const storage = await connectStorage(setup.config, setup.log);
-      const worker = startWorker({ ...setup, storage });
-      await untilShutdown(async (signal) => {
+      const connecting = new AbortController();
+      let worker: Worker | undefined;
+      const stopped = untilShutdown(async (signal) => {
+        connecting.abort(); // a worker still waiting for storage stops waiting
+        if (!worker) return;
         setup.log.info(
           { signal, running: worker.running },
           "stopping: no new jobs; finishing the running ones",
@@ -21,5 +24,12 @@ export function workerCommand(program: Command): void {
         await worker.close();
         setup.log.info({}, "worker stopped");
       });
+      const storage = await connectStorage(setup.config, setup.log, { retryUntil: connecting.signal }).catch(
+        (error: unknown) => {
+          if (!connecting.signal.aborted) throw error;
+        },
+      );
+      if (storage) worker = startWorker({ ...setup, storage });
+      await stopped;
     });
 }

@@ -3,12 +3,14 @@ import { BlobSASPermissions, BlobServiceClient } from "@azure/storage-blob";
 import { contentDisposition } from "../../util/content-disposition.js";
 import type { BlobStore } from "../types.js";
 import { isStatus } from "./errors.js";
-import { STORAGE_RETRY } from "./retry.js";
+import { BLOB_CALL_TIMEOUT_MS, STORAGE_RETRY, within } from "./retry.js";
 
 export interface AzureBlobStoreOptions {
   connectionString: string;
   containerName: string;
 }
+
+const call = () => within(BLOB_CALL_TIMEOUT_MS);
 
 export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
   const container = BlobServiceClient.fromConnectionString(opts.connectionString, {
@@ -17,7 +19,7 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
 
   return {
     async init() {
-      await container.createIfNotExists(); // no public access: private by default
+      await container.createIfNotExists(call()); // no public access: private by default
     },
 
     async put(name, data, headers) {
@@ -26,11 +28,12 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
           blobContentType: headers.contentType,
           blobContentDisposition: headers.filename ? contentDisposition(headers.filename) : undefined,
         },
+        ...call(),
       });
     },
 
     async get(name) {
-      return container.getBlobClient(name).downloadToBuffer();
+      return container.getBlobClient(name).downloadToBuffer(0, undefined, call());
     },
 
     async sign(name, ttlMs, headers) {
@@ -49,7 +52,7 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
 
     async delete(name) {
       try {
-        await container.deleteBlob(name);
+        await container.deleteBlob(name, call());
       } catch (error) {
         if (!isStatus(error, 404)) throw error;
       }

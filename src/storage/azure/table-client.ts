@@ -2,7 +2,7 @@
 import { TableClient, type TableServiceClientOptions, type TransactionAction } from "@azure/data-tables";
 import { allowsInsecureTables } from "./connection.js";
 import { isStatus } from "./errors.js";
-import { TABLE_RETRY } from "./retry.js";
+import { TABLE_RETRY, TRY_TIMEOUT_MS, timedHttpClient } from "./retry.js";
 
 export function tableClientFor(
   connectionString: string,
@@ -12,6 +12,7 @@ export function tableClientFor(
   return TableClient.fromConnectionString(connectionString, tableName, {
     allowInsecureConnection: allowsInsecureTables(connectionString),
     retryOptions,
+    httpClient: timedHttpClient(TRY_TIMEOUT_MS),
   });
 }
 
