@@ -5,10 +5,22 @@ import { HttpProblem } from "../errors.js";
 import { MAX_DEPTH, unsafeShape } from "../security/payload-shape.js";
 import { jsonDepthExceeds } from "../security/prescan.js";
 import { parseYaml } from "../security/yaml.js";
+import { clip } from "./problem.js";
 
 export const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 
 export function installBodyParsers(app: FastifyInstance): void {
+  // A compressed body would be parsed as if it were plain text; nothing here decodes one. preParsing: after
+  // authentication (onRequest), before a byte of the body is read.
+  app.addHook("preParsing", async (request) => {
+    const encoding = request.headers["content-encoding"];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+      throw new HttpProblem(
+        415,
+        `Content-Encoding ${clip(encoding)} is not accepted; send the body uncompressed.`,
+      );
+    }
+  });
   app.removeContentTypeParser("text/plain");
   // Fastify's JSON parser (secure-json-parse) already refuses __proto__ and constructor.prototype;
   // the shape check adds a depth bound before validation and hashing walk the payload recursively.

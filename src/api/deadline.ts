@@ -5,7 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { StorageUnavailableError } from "../errors.js";
 import { policyOf } from "../security/route-policy.js";
-import { sendProblem, toProblem } from "./problem.js";
+import { clip, sendProblem, toProblem } from "./problem.js";
 
 export function installDeadline(api: FastifyInstance, budgetMs: number, bodyLimit: number): void {
   // Answer a little before the budget, so the answer is on its way when a proxy's timer would fire.
@@ -23,7 +23,7 @@ export function installDeadline(api: FastifyInstance, budgetMs: number, bodyLimi
         const outage = new StorageUnavailableError(
           `Storage did not answer within the ${budgetMs / 1000} s request budget; retry later.`,
         );
-        sendProblem(reply, toProblem(outage, bodyLimit), request.url.split("?")[0]);
+        sendProblem(reply, toProblem(outage, bodyLimit), clip(request.url.split("?")[0] ?? ""));
       },
       Math.max(0, answerAtMs - reply.elapsedTime),
     );

@@ -4,6 +4,13 @@ import { HttpProblem, StorageUnavailableError } from "../errors.js";
 
 export const PROBLEM_TYPE = "application/problem+json";
 
+/** Longest piece of the request (a path, a header) an answer repeats back. */
+const MAX_ECHO = 200;
+
+/** `text` cut to MAX_ECHO characters, so an answer never repeats a 10 KB URL back to its sender. */
+export const clip = (text: string): string =>
+  text.length > MAX_ECHO ? `${Array.from(text.slice(0, MAX_ECHO)).slice(0, -1).join("")}…` : text;
+
 /** Details for Fastify's own client errors, phrased for the person calling the API. */
 function fastifyDetail(error: FastifyError, limit: number): string {
   switch (error.code) {
@@ -16,7 +23,7 @@ function fastifyDetail(error: FastifyError, limit: number): string {
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return "The Content-Length header does not match the body.";
     default:
-      return error.message.replace(/^FST_\w+:\s*/, "");
+      return clip(error.message.replace(/^FST_\w+:\s*/, ""));
   }
 }
 
@@ -55,9 +62,12 @@ export function installProblemHandlers(app: FastifyInstance, bodyLimit: number):
     const p = toProblem(error, bodyLimit);
     if (p.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ status: p.status, code: (error as FastifyError).code }, p.message);
-    return sendProblem(reply, p, request.url.split("?")[0]);
+    return sendProblem(reply, p, clip(request.url.split("?")[0] ?? ""));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new HttpProblem(404, `No route ${request.method} ${request.url.split("?")[0]}.`)),
+    sendProblem(
+      reply,
+      new HttpProblem(404, `No route ${request.method} ${clip(request.url.split("?")[0] ?? "")}.`),
+    ),
   );
 }

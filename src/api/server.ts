@@ -7,6 +7,7 @@ import { setSecurityHeaders } from "../security/headers.js";
 import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
 import { installBodyParsers } from "./body.js";
+import { clientErrorHandler } from "./client-error.js";
 import { installDeadline } from "./deadline.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
@@ -30,7 +31,14 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   const api = Fastify({
     ...(log ? { loggerInstance: log } : { logger: false }),
     bodyLimit: config.maxPayloadBytes,
+    // Slow headers and slow bodies are both cut at the request budget: Node checks its timers every
+    // connectionsCheckingInterval (30 s by default), which let such connections live up to twice as long.
     requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
     // request.ip: the socket's peer, or the n-th X-Forwarded-For entry from the end behind n trusted proxies.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxy,
     // Errors before routing (a URL with a malformed %-escape) are problem+json too, not Fastify's own JSON.
@@ -49,7 +57,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        // The path only: a query string may hold a key or token sent where it does not belong.
+        url: request.url.split("?")[0],
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },

@@ -24,12 +24,21 @@ export function installSecurityHeaders(api: FastifyInstance): void {
  * `pageCsp`: the CSP of a route that serves a page (its route policy); JSON answers get API_CSP.
  */
 export function setSecurityHeaders(reply: FastifyReply, pageCsp?: string): FastifyReply {
-  reply.header("x-content-type-options", "nosniff");
-  reply.header("referrer-policy", "no-referrer");
-  reply.header("x-frame-options", "DENY");
-  reply.header("content-security-policy", pageCsp ?? API_CSP);
-  // Job responses carry download links (SAS tokens): no cache may keep them. Page assets may be cached.
-  if (!pageCsp) reply.header("cache-control", "no-store");
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) reply.header(name, value);
+  if (pageCsp) {
+    reply.header("content-security-policy", pageCsp);
+    reply.removeHeader("cache-control"); // page assets may be cached
+  }
   reply.removeHeader("x-powered-by");
   return reply;
 }
+
+/** The headers of every JSON answer; also written by hand for errors Node's HTTP parser raises. */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "content-security-policy": API_CSP,
+  // Job responses carry download links (SAS tokens): no cache may keep them.
+  "cache-control": "no-store",
+};
