@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { SignJWT } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
 import { ServiceApp } from "../src/app/service-app.js";
 import { testService } from "./support/api.js";
@@ -92,7 +93,7 @@ describe("attacks on authentication", () => {
     );
   });
 
-  it("refuses forged, expired, alg:none and wrong-audience tokens with 401", async () => {
+  it("refuses forged, expired, too long-lived, alg:none and wrong-audience tokens with 401", async () => {
     const { api } = await service({ PRAISONAI_SVC_JWT_SECRET: SECRET, ...JWT_ENV });
     const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
     const forged = await token({ sub: "alice" }, { key: new TextEncoder().encode("f".repeat(64)) });
@@ -100,6 +101,21 @@ describe("attacks on authentication", () => {
     const expired = await token({ sub: "alice", exp: Math.floor(Date.now() / 1000) - 120 });
     const res = await attack("expired JWT", 401, () => submit(api, bearer(expired)));
     expect(res.json().detail).toContain("expired");
+    const now = Math.floor(Date.now() / 1000);
+    const tenYears = await token({ sub: "alice", exp: now + 10 * 365 * 86_400 });
+    const longLived = await attack("JWT valid for 10 years", 401, () => submit(api, bearer(tenYears)));
+    expect(longLived.json().detail).toContain("longer than 3600 s");
+    const noIat = await new SignJWT({
+      iss: JWT_ENV.PRAISONAI_SVC_JWT_ISSUER,
+      aud: "praisonai-svc",
+      sub: "alice",
+    })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(now + 2 * 3600)
+      .sign(new TextEncoder().encode(SECRET));
+    await attack("JWT without iat, valid for 2 hours", 401, () => submit(api, bearer(noIat)));
+    const hour = await token({ sub: "alice", exp: now + 3600 });
+    expect((await submit(api, bearer(hour))).statusCode).toBe(202); // the default maximum: 1 hour
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     const claims = { sub: "alice", iss: JWT_ENV.PRAISONAI_SVC_JWT_ISSUER, aud: "praisonai-svc", exp: 9e9 };
     const none = `${b64({ alg: "none", typ: "JWT" })}.${b64(claims)}.`;

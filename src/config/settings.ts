@@ -204,6 +204,12 @@ export const SETTINGS = {
     text,
     "Required `iss` of tokens (required with a JWT key).",
   ),
+  jwtMaxAgeMs: setting(
+    "PRAISONAI_SVC_JWT_MAX_AGE",
+    "3600",
+    seconds(60, 7 * 24 * 3600, { integer: true }),
+    "Longest lifetime in seconds a token may have (`exp` after `iat`, or after now); longer-lived tokens get 401.",
+  ),
   docsPublic: setting(
     "PRAISONAI_SVC_DOCS_PUBLIC",
     "true",

@@ -18,6 +18,8 @@ export interface JwtSettings {
   jwtPublicKey: KeyObject | undefined;
   jwtAudience: string;
   jwtIssuer: string;
+  /** Longest lifetime a token may claim (exp after iat, or after now without iat). @default 1 hour */
+  jwtMaxAgeMs?: number;
 }
 
 /** A token that does not authenticate anyone; `detail` is safe to show the caller (it quotes no token). */
@@ -92,6 +94,7 @@ export function createJwtVerifier(s: JwtSettings): JwtVerifier | undefined {
   const key = s.jwtSecret
     ? createSecretKey(Buffer.from(s.jwtSecret.reveal(), "utf8"))
     : (s.jwtPublicKey as KeyObject);
+  const maxAgeS = (s.jwtMaxAgeMs ?? 3_600_000) / 1000;
   const options = {
     algorithms: [algorithm],
     audience: s.jwtAudience,
@@ -104,13 +107,20 @@ export function createJwtVerifier(s: JwtSettings): JwtVerifier | undefined {
     algorithm,
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new JwtRejected("too_long", "The token is too long.");
-      let sub: unknown;
+      let payload: { sub?: unknown; exp?: number; iat?: number };
       try {
-        ({
-          payload: { sub },
-        } = await jwtVerify(token, key, options));
+        ({ payload } = await jwtVerify(token, key, options));
       } catch (error) {
         throw rejection(error, algorithm);
+      }
+      const { sub, exp = 0, iat } = payload;
+      // A stolen token must not work for years: its lifetime, from iat (or from now), is bounded.
+      const issued = typeof iat === "number" ? Math.min(iat, Date.now() / 1000) : Date.now() / 1000;
+      if (exp - issued > maxAgeS + CLOCK_TOLERANCE_S) {
+        throw new JwtRejected(
+          "too_long_lived",
+          `The token's lifetime (exp) is longer than ${maxAgeS} s; issue tokens that expire sooner.`,
+        );
       }
       if (typeof sub !== "string" || sub === "" || sub.length > MAX_SUBJECT_LENGTH) {
         throw new JwtRejected("bad_subject", `The token's "sub" must be 1-${MAX_SUBJECT_LENGTH} characters.`);
