@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { toJobFile } from "../src/app/handler.js";
 import { ServiceApp } from "../src/app/service-app.js";
+import { NonRetriableError } from "../src/errors.js";
 import { canonicalJson } from "../src/jobs/canonical.js";
 
 describe("toJobFile", () => {
@@ -19,11 +20,34 @@ describe("toJobFile", () => {
 
   it.each([
     [undefined, /must return/],
-    [{ data: 5, contentType: "x", filename: "f" }, /data/],
+    [{ data: 5, contentType: "x/y", filename: "f" }, /data/],
     [{ data: "x", contentType: "", filename: "f" }, /contentType/],
-    [["x", "text/plain"], /filename/],
-  ])("explains what is wrong with %j", (value, message) => {
+    [
+      ["x", "text/plain\r\nSet-Cookie: a=1", "f.txt"],
+      /media type such as "application\/pdf"; it was "text\/plain\\r\\nSet-Cookie/,
+    ],
+    [["x", "text/plain; charset=\u0000", "f.txt"], /contentType/],
+    [["x", "pdf", "f.pdf"], /contentType/],
+    [["x", "text/plain", 7], /filename/],
+  ])("refuses %j at once with a NonRetriableError that says what is wrong", (value, message) => {
     expect(() => toJobFile(value)).toThrow(message);
+    expect(() => toJobFile(value)).toThrow(NonRetriableError);
+  });
+
+  it("accepts media types with parameters", () => {
+    expect(toJobFile(["x", 'text/plain; charset="utf-8"', "a.txt"]).contentType).toBe(
+      'text/plain; charset="utf-8"',
+    );
+  });
+
+  it.each([
+    [["x", "text/plain"], "result.txt"],
+    [["x", "application/pdf", ""], "result.pdf"],
+    [["x", "application/x-unknown", "..."], "result"],
+    [["x", "application/pdf", "\ud800"], "result.pdf"],
+    [["x", "text/plain", "a\ud800b\udc00.txt"], "ab.txt"],
+  ])("names the file of %j %s (lone surrogates and empty names are not retried)", (value, name) => {
+    expect(toJobFile(value).filename).toBe(name);
   });
 });
 

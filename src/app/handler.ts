@@ -1,5 +1,8 @@
 // The handler contract: what a service author's function receives and returns.
 import type { ZodType } from "zod";
+import { NonRetriableError } from "../errors.js";
+import { sanitizeFilename } from "../util/content-disposition.js";
+import { defaultFilename, isMediaType } from "../util/media-type.js";
 
 /** A logger with pino's call shape; the worker passes one bound to the job. */
 export interface JobLogger {
@@ -39,7 +42,11 @@ export interface JobDefinition<P = unknown> {
   schema?: ZodType<P>;
 }
 
-/** Normalizes a handler's return value; throws a TypeError that says what was wrong. */
+/**
+ * Normalizes a handler's return value. A malformed result is the handler's bug, which a retry would only
+ * repeat: it throws a NonRetriableError that says what was wrong. An empty filename, or one that nothing
+ * of survives sanitizing, becomes `result` with the type's extension.
+ */
 export function toJobFile(result: unknown): JobFile<Buffer> {
   let file: { data?: unknown; contentType?: unknown; filename?: unknown };
   if (Array.isArray(result)) {
@@ -48,23 +55,30 @@ export function toJobFile(result: unknown): JobFile<Buffer> {
   } else if (result && typeof result === "object") {
     file = result as JobFile;
   } else {
-    throw new TypeError(
+    throw new NonRetriableError(
       "the handler must return { data, contentType, filename } or [data, contentType, filename]",
     );
   }
   const { data, contentType, filename } = file;
   if (!(data instanceof Uint8Array) && typeof data !== "string") {
-    throw new TypeError("the handler's result `data` must be a Uint8Array, a Buffer or a string");
+    throw new NonRetriableError("the handler's result `data` must be a Uint8Array, a Buffer or a string");
   }
-  if (typeof contentType !== "string" || contentType === "") {
-    throw new TypeError("the handler's result `contentType` must be a non-empty string");
+  if (typeof contentType !== "string" || !isMediaType(contentType)) {
+    const shown = JSON.stringify(String(contentType)).slice(0, 100);
+    throw new NonRetriableError(
+      `the handler's result \`contentType\` must be a media type such as "application/pdf"; it was ${shown}`,
+    );
   }
-  if (typeof filename !== "string" || filename === "") {
-    throw new TypeError("the handler's result `filename` must be a non-empty string");
+  if (filename !== undefined && typeof filename !== "string") {
+    throw new NonRetriableError("the handler's result `filename` must be a string");
   }
   const bytes =
     typeof data === "string"
       ? Buffer.from(data, "utf8")
       : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return { data: bytes, contentType, filename };
+  return {
+    data: bytes,
+    contentType,
+    filename: sanitizeFilename(filename ?? "", defaultFilename(contentType)),
+  };
 }

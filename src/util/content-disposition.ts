@@ -8,17 +8,18 @@ const MAX_CODE_POINTS = 200;
 /**
  * Removes control and format characters (CR/LF, NUL, bidi overrides, zero-width) and line separators;
  * replaces quotes, backslashes, slashes and other characters Windows refuses with `_`; drops leading
- * dots (hidden files) and trailing dots/spaces (Windows drops them). An empty result is "download".
+ * dots (hidden files) and trailing dots/spaces (Windows drops them); removes lone surrogates (not text:
+ * encodeURIComponent throws on them). An empty result is `fallback`.
  */
-export function sanitizeFilename(name: string): string {
+export function sanitizeFilename(name: string, fallback = "download"): string {
   const cleaned = name
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, "")
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]+/gu, "")
     .replace(/["\\/:*?<>|]+/g, "_")
     .replace(/^[.\s]+/, "")
     .replace(/[.\s]+$/, "");
   // Cut by code points, never inside a surrogate pair (a lone surrogate makes encodeURIComponent throw).
   const short = Array.from(cleaned).slice(0, MAX_CODE_POINTS).join("").trim();
-  return short === "" ? "download" : short;
+  return short === "" ? fallback : short;
 }
 
 /**
