@@ -76,15 +76,24 @@ async function orderThrough(url: string): Promise<string> {
 }
 
 describe("the packed package", () => {
-  it("holds the compiled code, its types, the CLI, README, LICENSE and CHANGELOG, and nothing else", () => {
+  it("holds the compiled code, its types, the CLI, the Python module, README, LICENSE and CHANGELOG, and nothing else", () => {
     const top = [...new Set(packed.files.map((f) => f.split("/")[0]))].sort();
-    expect(top).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "bin", "dist", "package.json"]);
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/praisonai-svc.js"]) {
+    expect(top).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "bin", "dist", "package.json", "python"]);
+    for (const file of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/cli/main.js",
+      "bin/praisonai-svc.js",
+      "python/praisonai_svc/__init__.py",
+      "python/praisonai_svc/_worker.py",
+    ]) {
       expect(packed.files).toContain(file);
     }
     // No TypeScript sources (compiled), no source maps (they point at sources that are not shipped).
     expect(packed.files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(packed.files.filter((f) => f.startsWith("bin/") && !/\.c?js$/.test(f))).toEqual([]);
+    // No bytecode caches: Python writes its own beside the module where it may.
+    expect(packed.files.filter((f) => f.startsWith("python/") && !/^python\/praisonai_svc\/\w+\.py$/.test(f))).toEqual([]);
   });
 
   it("is described in docs/publishing.md by its size and file count, to within 20 %", () => {
