@@ -93,7 +93,9 @@ describe("the packed package", () => {
     expect(packed.files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(packed.files.filter((f) => f.startsWith("bin/") && !/\.c?js$/.test(f))).toEqual([]);
     // No bytecode caches: Python writes its own beside the module where it may.
-    expect(packed.files.filter((f) => f.startsWith("python/") && !/^python\/praisonai_svc\/\w+\.py$/.test(f))).toEqual([]);
+    expect(
+      packed.files.filter((f) => f.startsWith("python/") && !/^python\/praisonai_svc\/\w+\.py$/.test(f)),
+    ).toEqual([]);
   });
 
   it("is described in docs/publishing.md by its size and file count, to within 20 %", () => {
