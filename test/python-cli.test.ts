@@ -35,7 +35,7 @@ async function postJob(url: string, payload: unknown): Promise<string> {
   return ((await res.json()) as { job_id: string }).job_id;
 }
 
-async function download(url: string, job: Record<string, unknown>): Promise<string> {
+async function download(job: Record<string, unknown>): Promise<string> {
   const res = await fetch(String(job.download_url));
   expect(res.status).toBe(200);
   return res.text();
@@ -52,7 +52,7 @@ describe("praisonai-svc with handlers.py", () => {
     const url = `http://127.0.0.1:${port}`;
     const job = await waitForJob(url, await postJob(url, { title: "From Python" }), { timeoutMs: 90_000 });
     expect(job).toMatchObject({ status: "done", filename: "out.txt", content_type: "text/plain" });
-    expect(await download(url, job)).toBe("title=From Python;attempt=1");
+    expect(await download(job)).toBe("title=From Python;attempt=1");
     proc.kill("SIGINT");
     expect(await proc.exited).toBe(0);
   }, 180_000);
@@ -64,7 +64,7 @@ describe("praisonai-svc with handlers.py", () => {
     await worker.waitForOutput(/worker polling/, 60_000);
 
     const ok = await waitForJob(url, await postJob(url, { title: "Two" }), { timeoutMs: 60_000 });
-    expect(await download(url, ok)).toBe("title=Two;attempt=1");
+    expect(await download(ok)).toBe("title=Two;attempt=1");
     const printed = worker
       .output()
       .split("\n")
