@@ -90,7 +90,9 @@ describe("the Python runner", () => {
     expect((error as Error).message).toBe("ValueError: first attempt fails");
     expect(isNonRetriable(error)).toBe(false);
     const logged = log.entries.find((e) => e.level === "error");
-    expect((logged?.obj as { traceback?: string } | undefined)?.traceback).toMatch(/Traceback[\s\S]*handlers\.py/);
+    expect((logged?.obj as { traceback?: string } | undefined)?.traceback).toMatch(
+      /Traceback[\s\S]*handlers\.py/,
+    );
   }, 30_000);
 
   it("marks NonRetriableError as non-retriable", async () => {
