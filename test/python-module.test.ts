@@ -5,13 +5,14 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { pythonEnv } from "../src/runner/python/interpreter.js";
 import { ROOT } from "./support/cli.js";
+import { PYDANTIC_PYTHON } from "./support/python.js";
 
 const run = promisify(execFile);
 
 describe("the praisonai_svc Python module", () => {
   it("passes its unittest suite", async () => {
     const { stderr } = await run(
-      "python3",
+      PYDANTIC_PYTHON,
       ["-m", "unittest", "discover", "-s", path.join(ROOT, "test/python"), "-v"],
       {
         env: pythonEnv(process.env),

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonSchemaValidator } from "../src/app/json-schema-validator.js";
 import { ROOT, runCli, startApiProcess, waitForJob } from "./support/cli.js";
+import { PYDANTIC_PYTHON } from "./support/python.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const TYPED = path.join(ROOT, "test/fixtures/python/typed/handlers.py");
@@ -22,6 +23,7 @@ describe("a handler annotated with a Pydantic model", () => {
       PRAISONAI_SVC_POLL_MIN: "0.05",
       PRAISONAI_SVC_POLL_MAX: "0.5",
       PRAISONAI_SVC_LOG_LEVEL: "info",
+      PRAISONAI_SVC_PYTHON: PYDANTIC_PYTHON,
     });
     const { proc: api, url } = await startApiProcess(TYPED, env);
 
