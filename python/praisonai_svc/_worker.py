@@ -110,6 +110,8 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
 
     seq = header["seq"]
     state.seq = seq
+    for tracked, _fd in _streams.values():
+        tracked.used = False  # output between jobs (a thread of the last one) is not this job's
     ctx = JobContext(job_id=header["job_id"], attempt=header["attempt"], logger=logging.getLogger("praisonai_svc.job"))
     reply: dict = {}
     data = b""
@@ -132,20 +134,47 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
             "non_retriable": isinstance(error, NonRetriableError) or _is_validation_error(error),
             "traceback": traceback.format_exc()[-TRACEBACK_LIMIT:],
         }
-    _mark_output_end(seq)
+    reply["output"] = _mark_output_end(seq)
     write_frame(OUT_FD, reply, data)
 
 
-def _mark_output_end(seq: int) -> None:
-    """Ends the job's output on stdout and stderr, so Node knows which prints belong to it before it answers."""
-    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+class _Tracked:
+    """sys.stdout/sys.stderr as the handler sees them: the real stream, noting whether the job wrote to it."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.used = False
+
+    def write(self, text: Any) -> Any:
+        self.used = True
+        return self._stream.write(text)
+
+    def writelines(self, lines: Any) -> Any:
+        self.used = True
+        return self._stream.writelines(lines)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+_streams = {"stdout": (_Tracked(sys.stdout), 1), "stderr": (_Tracked(sys.stderr), 2)}
+
+
+def _mark_output_end(seq: int) -> list:
+    """Ends the job's output on the streams it wrote to, so Node logs every print under the job before it
+    answers; a job that printed nothing costs nothing. Returns the streams Node should wait for."""
+    marked = []
+    for name, (tracked, fd) in _streams.items():
+        if not tracked.used:
+            continue
+        tracked.used = False
         try:
-            if stream is not None:
-                stream.flush()
-            sys.__stdout__.flush() if fd == 1 else sys.__stderr__.flush()
+            tracked.flush()
             os.write(fd, f"\n{OUTPUT_END}{seq}\n".encode())
+            marked.append(name)
         except (OSError, ValueError, AttributeError):
-            pass  # a handler that closed its stdout: Node stops waiting after a moment
+            pass  # a handler that closed its stdout: nothing more will come from it
+    return marked
 
 
 def _message(error: BaseException) -> str:
@@ -183,6 +212,7 @@ def main(argv: list) -> None:
     from ._protocol import read_frame, write_frame
 
     signal.signal(signal.SIGINT, _on_interrupt)
+    sys.stdout, sys.stderr = _streams["stdout"][0], _streams["stderr"][0]
     job_logger = logging.getLogger("praisonai_svc.job")
     job_logger.setLevel(logging.DEBUG)
     job_logger.propagate = False

@@ -198,7 +198,7 @@ export class PythonProcess {
         return;
       }
       case "result":
-        this.#settleAfterOutput(running.seq, (r) =>
+        this.#settleAfterOutput(running.seq, header.output, (r) =>
           r.resolve({
             data: body,
             contentType: String(header.content_type),
@@ -211,12 +211,12 @@ export class PythonProcess {
           { traceback: header.traceback },
           `the Python handler raised: ${String(header.message)}`,
         );
-        this.#settleAfterOutput(running.seq, (r) =>
+        this.#settleAfterOutput(running.seq, header.output, (r) =>
           r.reject(new PythonHandlerError(String(header.message), header.non_retriable === true)),
         );
         return;
       case "cancelled":
-        this.#settleAfterOutput(running.seq, () => {}); // the result already rejected with the signal's reason
+        this.#settleAfterOutput(running.seq, header.output, () => {}); // the result already rejected with the signal's reason
         return;
     }
   }
@@ -230,15 +230,23 @@ export class PythonProcess {
     running.finish();
   }
 
-  /** Settles once the job's prints have arrived (they travel on other pipes than the answer), at most 2 s later. */
-  #settleAfterOutput(seq: number, end: (r: Running) => void): void {
-    const done = () => this.#outputDone.stdout >= seq && this.#outputDone.stderr >= seq;
+  /**
+   * Settles once the job's prints have arrived (they travel on other pipes than the answer), at most 2 s
+   * later; `output` names the streams the job wrote to (each ends with a marker).
+   */
+  #settleAfterOutput(seq: number, output: unknown, end: (r: Running) => void): void {
+    const streams = Array.isArray(output) ? (output as ("stdout" | "stderr")[]) : ["stdout", "stderr"];
+    const done = () => streams.every((s) => this.#outputDone[s] >= seq);
+    if (done()) {
+      this.#settle(end); // the common case (nothing printed, or already read): no extra turn of the loop
+      return;
+    }
     const finish = () => {
       clearTimeout(timer);
       this.#onOutputDone = undefined;
       if (this.#running?.seq === seq) this.#settle(end);
     };
-    const timer = setTimeout(finish, done() ? 0 : OUTPUT_WAIT_MS);
+    const timer = setTimeout(finish, OUTPUT_WAIT_MS);
     this.#onOutputDone = () => {
       if (done()) finish();
     };
