@@ -159,6 +159,16 @@ describe("the Python runner", () => {
     expect(text((await p.run({ mode: "exit" }, job(undefined, 2).ctx)).data)).toBe("survived");
   }, 60_000);
 
+  it("replaces a process that dies while idle before a job could find it dead", async () => {
+    const p = pool();
+    const pid1 = Number(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    process.kill(pid1, "SIGKILL");
+    await waitFor(() => p.pids.length === 1 && p.pids[0] !== pid1);
+    const pid2 = Number(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    expect(pid2).toBe(p.pids[0]);
+    expect(pid2).not.toBe(pid1);
+  }, 60_000);
+
   it("recycles a process after PRAISONAI_SVC_PYTHON_MAX_JOBS jobs", async () => {
     const p = pool({ maxJobs: 2 });
     const pids: string[] = [];

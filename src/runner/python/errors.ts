@@ -15,12 +15,9 @@ export class PythonCrashError extends PraisonError {
   }
 }
 
-/** The handler raised. `code` is JOB_NON_RETRIABLE for NonRetriableError and Pydantic validation errors. */
-export class PythonHandlerError extends Error {
-  readonly code: string | undefined;
+/** The handler raised. JOB_NON_RETRIABLE (fails at once) for NonRetriableError and Pydantic validation errors. */
+export class PythonHandlerError extends PraisonError {
   constructor(message: string, nonRetriable: boolean) {
-    super(message);
-    this.name = "PythonHandlerError";
-    this.code = nonRetriable ? "JOB_NON_RETRIABLE" : undefined;
+    super(nonRetriable ? "JOB_NON_RETRIABLE" : "PYTHON_HANDLER_ERROR", message);
   }
 }

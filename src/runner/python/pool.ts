@@ -26,9 +26,21 @@ export function pythonRunner(opts: PythonPoolOptions): PythonPool {
   const waiting: Array<(p: PythonProcess) => void> = [];
   let closed = false;
 
+  /** A process that dies while idle (killed, out of memory) is replaced before a job finds it dead. */
+  const watch = (p: PythonProcess) => {
+    void p.exited.then(() => {
+      const at = idle.indexOf(p);
+      if (at === -1) return; // busy: the job's settlement replaces it
+      idle.splice(at, 1);
+      opts.log.warn({ pid: p.pid }, "an idle Python worker process exited; replacing it");
+      retire(p);
+    });
+  };
+
   const spawnOne = (): PythonProcess => {
     const p = new PythonProcess(opts);
     live.add(p);
+    watch(p);
     void p.ready.then(
       () => offer(p),
       (error: unknown) => {
@@ -80,6 +92,7 @@ export function pythonRunner(opts: PythonPoolOptions): PythonPool {
 
   if (opts.first) {
     live.add(opts.first);
+    watch(opts.first);
     void opts.first.ready.then(
       () => offer(opts.first as PythonProcess),
       () => live.delete(opts.first as PythonProcess),

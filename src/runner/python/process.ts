@@ -55,7 +55,8 @@ export class PythonProcess {
   jobs = 0;
   readonly #child: ChildProcess;
   readonly #opts: PythonProcessOptions;
-  readonly #exited: Promise<void>;
+  /** Resolves when the process has exited, for whatever reason. */
+  readonly exited: Promise<void>;
   #seq = 0;
   #running: Running | undefined;
   #stderrTail = "";
@@ -71,7 +72,7 @@ export class PythonProcess {
       env: opts.env,
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
     });
-    this.#exited = new Promise((resolve) => this.#child.once("exit", () => resolve()));
+    this.exited = new Promise((resolve) => this.#child.once("exit", () => resolve()));
     this.#child.stdout?.on(
       "data",
       lineSplitter((line) => this.#output("stdout", line)),
@@ -177,10 +178,10 @@ export class PythonProcess {
 
   /** Ends the process gracefully: its input closes, it returns from its loop; killed if it has not after `graceMs`. */
   async close(graceMs: number): Promise<void> {
-    if (this.#dead) return this.#exited;
+    if (this.#dead) return this.exited;
     (this.#child.stdio[3] as Writable).end();
     const timer = setTimeout(() => this.kill(), graceMs);
-    await this.#exited;
+    await this.exited;
     clearTimeout(timer);
   }
 
@@ -235,7 +236,7 @@ export class PythonProcess {
    * later; `output` names the streams the job wrote to (each ends with a marker).
    */
   #settleAfterOutput(seq: number, output: unknown, end: (r: Running) => void): void {
-    const streams = Array.isArray(output) ? (output as ("stdout" | "stderr")[]) : ["stdout", "stderr"];
+    const streams: ("stdout" | "stderr")[] = Array.isArray(output) ? output : ["stdout", "stderr"];
     const done = () => streams.every((s) => this.#outputDone[s] >= seq);
     if (done()) {
       this.#settle(end); // the common case (nothing printed, or already read): no extra turn of the loop
