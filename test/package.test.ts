@@ -1,6 +1,6 @@
 // The package as a user receives it: `npm pack`'s tarball, installed without dev dependencies into a fresh
 // project with its own handlers file, runs `run`, `api` and `worker`, and holds only what users need.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
@@ -155,5 +155,37 @@ describe("the packed package", () => {
     expect(await worker.exited).toBe(0);
     expect(await api.exited).toBe(0);
     expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace on the way
+  });
+
+  it("serves a handlers.py with the praisonai_svc module it ships (nothing pip-installed)", async () => {
+    const dir = path.join(project, "py");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, "handlers.py"),
+      [
+        "from praisonai_svc import ServiceApp",
+        'app = ServiceApp("Packed Python")',
+        "",
+        "@app.job",
+        "def order(payload: dict, ctx) -> tuple[bytes, str, str]:",
+        "    text = f\"{payload['count']} x {payload['item']} (job {ctx.job_id})\\n\"",
+        '    return text.encode(), "text/plain; charset=utf-8", "order.txt"',
+        "",
+      ].join("\n"),
+    );
+    const port = await freePort();
+    const run = runCli(["run", "py/handlers.py", "--port", String(port)], {
+      bin,
+      cwd: project,
+      env: userEnv({ ...isolatedEnv(), HOST: "127.0.0.1" }),
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url, run, 60_000);
+    expect(((await (await fetch(`${url}/health`)).json()) as { service: string }).service).toBe(
+      "Packed Python",
+    );
+    expect(await orderThrough(url)).toMatch(/^2 x tea \(job [\w-]+\)\n$/);
+    run.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
   });
 });
