@@ -16,7 +16,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
-import { type CliProcess, ROOT, runCli, startApiProcess, waitForHealth, waitForJob } from "./support/cli.js";
+import {
+  type CliProcess,
+  postJob,
+  ROOT,
+  runCli,
+  startApiProcess,
+  waitForHealth,
+  waitForJob,
+} from "./support/cli.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const COUNTING = path.join(ROOT, "test/fixtures/cli/counting.ts");
@@ -83,16 +91,6 @@ async function startRun(dir: string): Promise<{ proc: CliProcess; port: number }
   const proc = runCli(["run", "--port", String(port)], { cwd: dir, env: noStorageEnv() });
   await proc.waitForOutput(/Stop with Ctrl-C/);
   return { proc, port };
-}
-
-async function postJob(url: string, payload: unknown): Promise<string> {
-  const res = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(payload),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { job_id: string }).job_id;
 }
 
 describe("praisonai-svc run", () => {

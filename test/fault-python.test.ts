@@ -1,8 +1,16 @@
 // Fault injection for the Python runner: real `api` and `worker` processes, a real Python pool, Azurite.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CliProcess, ROOT, runCli, startApiProcess, waitForJob } from "./support/cli.js";
-import { FAST_TIMINGS } from "./support/fault-cluster.js";
+import {
+  type CliProcess,
+  pidAlive,
+  postJob,
+  ROOT,
+  runCli,
+  startApiProcess,
+  waitForJob,
+} from "./support/cli.js";
+import { FAST_TIMINGS, waitUntil } from "./support/fault-cluster.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const HANDLERS = path.join(ROOT, "test/fixtures/python/handlers.py");
@@ -12,15 +20,7 @@ async function cluster(overrides: Record<string, string> = {}) {
   const { proc: api, url } = await startApiProcess(HANDLERS, env);
   const worker = runCli(["worker", HANDLERS], { env });
   await worker.waitForOutput(/"msg":"worker polling"/, 60_000);
-  const submit = async (payload: unknown) => {
-    const res = await fetch(`${url}/jobs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(payload),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { job_id: string }).job_id;
-  };
+  const submit = (payload: unknown) => postJob(url, payload);
   return { api, url, worker, submit };
 }
 
@@ -28,23 +28,6 @@ async function cluster(overrides: Record<string, string> = {}) {
 async function printedPid(worker: CliProcess, mark: RegExp): Promise<number> {
   const [, pid] = await worker.waitForOutput(new RegExp(`"msg":"pid=(\\d+) ${mark.source}`), 60_000);
   return Number(pid);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("the Python runner under faults", () => {
@@ -73,7 +56,7 @@ describe("the Python runner under faults", () => {
     const pid = await printedPid(worker, /hanging/);
     const job = await waitForJob(url, id, { timeoutMs: 60_000 });
     expect(job).toMatchObject({ status: "error", error_msg: "Job exceeded 1 second timeout" });
-    await until(() => !alive(pid));
+    await waitUntil(() => !pidAlive(pid) || undefined, 20_000, `pid ${pid} to exit`);
     expect(worker.output()).toContain("the Python handler ignored the interrupt; killing its process");
     const next = await waitForJob(url, await submit({ title: "after the hang" }), { timeoutMs: 60_000 });
     expect(next.status).toBe("done");
@@ -100,7 +83,7 @@ describe("the Python runner under faults", () => {
     const pid = await printedPid(worker, /attempt=1/);
     worker.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
-    expect(alive(pid)).toBe(false);
+    expect(pidAlive(pid)).toBe(false);
     const job = (await (await fetch(`${url}/jobs/${id}`)).json()) as { status: string };
     expect(job.status).toBe("queued");
   }, 180_000);

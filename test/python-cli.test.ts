@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
-import { ROOT, runCli, startApiProcess, waitForJob } from "./support/cli.js";
+import { postJob, ROOT, runCli, startApiProcess, waitForJob } from "./support/cli.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/python/handlers.py");
@@ -23,16 +23,6 @@ function noStorageEnv(): Record<string, string> {
     if (v !== undefined && !k.startsWith("AZURE_") && !k.startsWith("PRAISONAI_SVC_")) env[k] = v;
   }
   return env;
-}
-
-async function postJob(url: string, payload: unknown): Promise<string> {
-  const res = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(payload),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { job_id: string }).job_id;
 }
 
 async function download(job: Record<string, unknown>): Promise<string> {

@@ -10,7 +10,8 @@ import { PythonCrashError, PythonStartError } from "../src/runner/python/errors.
 import { pythonEnv } from "../src/runner/python/interpreter.js";
 import { type PythonPool, pythonRunner } from "../src/runner/python/pool.js";
 import { PythonProcess } from "../src/runner/python/process.js";
-import { ROOT } from "./support/cli.js";
+import { pidAlive, ROOT } from "./support/cli.js";
+import { waitUntil } from "./support/fault-cluster.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/python/handlers.py");
 
@@ -145,7 +146,7 @@ describe("the Python runner", () => {
     controller.abort(new Error("cancelled"));
     await expect(running).rejects.toThrow("cancelled");
     await waitFor(() => log.entries.some((e) => /ignored the interrupt; killing/.test(e.msg ?? "")));
-    await waitFor(() => !isAlive(Number(pid1)));
+    await waitFor(() => !pidAlive(Number(pid1)));
     const pid2 = text((await p.run({ mode: "pid" }, job().ctx)).data);
     expect(pid2).not.toBe(pid1);
   }, 60_000);
@@ -176,7 +177,7 @@ describe("the Python runner", () => {
     expect(pids[0]).toBe(pids[1]);
     expect(pids[2]).toBe(pids[3]);
     expect(pids[2]).not.toBe(pids[0]);
-    await waitFor(() => !isAlive(Number(pids[0])));
+    await waitFor(() => !pidAlive(Number(pids[0])));
   }, 60_000);
 
   it("runs as many jobs at once as it has processes", async () => {
@@ -248,19 +249,6 @@ function tempHandlers(source: string): string {
   return file;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Waits until `check` holds (polling every 100 ms). */
+const waitFor = (check: () => boolean, timeoutMs = 20_000) =>
+  waitUntil(() => check() || undefined, timeoutMs, "the condition");
