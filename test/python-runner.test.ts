@@ -136,6 +136,18 @@ describe("the Python runner", () => {
     expect(text((await p.run({ mode: "pid" }, job().ctx)).data)).toBe(pid1);
   }, 60_000);
 
+  it("fails (retriably) a job whose handler was interrupted from outside, and keeps the process", async () => {
+    const p = pool();
+    const pid = Number(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    const running = p.run({ mode: "sleep", seconds: 60 }, job().ctx);
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(pid, "SIGINT");
+    const error = await running.catch((e: unknown) => e);
+    expect((error as Error).message).toBe("KeyboardInterrupt: the handler was interrupted");
+    expect(isNonRetriable(error)).toBe(false);
+    expect(Number(text((await p.run({ mode: "pid" }, job().ctx)).data))).toBe(pid);
+  }, 60_000);
+
   it("kills a handler that ignores the interrupt after the grace period and replaces its process", async () => {
     const p = pool({ killGraceMs: 500 });
     const pid1 = text((await p.run({ mode: "pid" }, job().ctx)).data);

@@ -71,6 +71,9 @@ export class PythonProcess {
       cwd: opts.cwd,
       env: opts.env,
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
+      // Its own process group: a terminal's Ctrl-C reaches the worker, which stops gracefully, and not
+      // the handler mid-job. (It still exits when the worker is gone: _worker.py watches its parent.)
+      detached: true,
     });
     this.exited = new Promise((resolve) => this.#child.once("exit", () => resolve()));
     this.#child.stdout?.on(
@@ -217,7 +220,11 @@ export class PythonProcess {
         );
         return;
       case "cancelled":
-        this.#settleAfterOutput(running.seq, header.output, () => {}); // the result already rejected with the signal's reason
+        // Interrupted by us: the result already rejected with the signal's reason (this one is then ignored).
+        // By someone else (a SIGINT from outside): the delivery failed and is retried.
+        this.#settleAfterOutput(running.seq, header.output, (r) =>
+          r.reject(new PythonHandlerError("KeyboardInterrupt: the handler was interrupted", false)),
+        );
         return;
     }
   }
