@@ -62,6 +62,11 @@ def _schema_from_annotation(func: Callable) -> Any:
     except Exception:  # unresolvable string annotations: treat as untyped
         hints = {}
     annotation = hints.get(params[0].name, params[0].annotation)
+    if isinstance(annotation, str):
+        raise TypeError(
+            f"could not resolve the annotation {annotation!r} of {func.__name__}()'s payload: "
+            "define or import it before the handler"
+        )
     if _is_pydantic_model(annotation):
         return annotation
     if inspect.isclass(annotation) and annotation.__name__ == "BaseModel":
@@ -71,7 +76,24 @@ def _schema_from_annotation(func: Callable) -> Any:
             f"{annotation.__name__} looks like a Pydantic v1 model; praisonai-svc needs Pydantic v2 "
             "(pip install 'pydantic>=2')"
         )
+    if not _is_untyped(annotation):
+        raise TypeError(
+            f"the payload of {func.__name__}() is annotated as {getattr(annotation, '__name__', annotation)!r}: "
+            "annotate it with dict (untyped) or a Pydantic v2 model (pip install 'pydantic>=2'), "
+            "or pass @app.job(schema=Model)"
+        )
     return None
+
+
+def _is_untyped(annotation: Any) -> bool:
+    """dict, Dict[str, Any], Mapping, Any, object, or no annotation: the payload is passed as parsed."""
+    import collections.abc
+    import typing
+
+    if annotation is inspect.Parameter.empty or annotation in (dict, object, typing.Any):
+        return True
+    origin = typing.get_origin(annotation) or annotation
+    return origin in (dict, typing.Dict, collections.abc.Mapping, typing.Mapping)
 
 
 class ServiceApp:

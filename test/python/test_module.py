@@ -43,6 +43,33 @@ class JobRegistration(unittest.TestCase):
         app.job(schema=Deck, content_type="a/b", filename="f")(lambda payload: "ok")
         self.assertEqual(app.definition.json_schema()["title"], "Deck")
 
+    def test_untyped_payloads_may_be_dict_any_or_unannotated(self):
+        from typing import Any, Dict, Mapping
+
+        for annotation in (dict, Dict[str, Any], dict[str, Any], Mapping[str, Any], Any):
+            app = ServiceApp("S")
+
+            def handle(payload, _a=annotation):
+                return b"x", "t/p", "f"
+
+            handle.__annotations__ = {"payload": annotation}
+            app.job(handle)
+            self.assertIsNone(app.definition.json_schema())
+
+    def test_another_annotation_says_to_use_dict_or_a_pydantic_model(self):
+        from dataclasses import dataclass
+
+        @dataclass
+        class Order:
+            item: str
+
+        app = ServiceApp("S")
+        with self.assertRaisesRegex(TypeError, r"annotated as 'Order': annotate it with dict \(untyped\) or a Pydantic v2 model"):
+
+            @app.job
+            def handle(payload: Order):
+                return b""
+
     def test_schema_option_must_be_a_pydantic_model(self):
         app = ServiceApp("S")
         with self.assertRaisesRegex(TypeError, r"takes a Pydantic v2 model class"):
