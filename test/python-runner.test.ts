@@ -79,6 +79,17 @@ describe("the Python runner", () => {
     );
   }, 60_000);
 
+  it("hands a 1 MB payload to the handler intact", async () => {
+    const payload = {
+      mode: "echo",
+      text: "é€😀x".repeat(100_000).slice(0, 700_000),
+      n: [1, 2.5, null, true],
+    };
+    expect(Buffer.byteLength(JSON.stringify(payload))).toBeGreaterThan(1_000_000);
+    const file = await pool().run(payload, job().ctx);
+    expect(JSON.parse(text(file.data))).toEqual(payload);
+  }, 30_000);
+
   it("runs async def handlers", async () => {
     expect(text((await pool().run({ mode: "async" }, job().ctx)).data)).toBe("async");
   }, 30_000);
