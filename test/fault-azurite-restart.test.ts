@@ -1,5 +1,6 @@
 // Fault injection: storage goes away and comes back. Azurite (with its data on disk) is stopped and restarted
-// on the same ports while jobs are being submitted and run: every job accepted with 202 reaches a terminal state.
+// on the same ports while jobs are being submitted and run: POSTs during the outage are refused with 503 (and
+// nothing else), a refused POST leaves no row, and every job accepted with 202 is done, committed once.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +11,9 @@ import { faultCluster, waitForCommitLogs, waitUntil } from "./support/fault-clus
 const OUTAGE_MS = 4000;
 
 describe("storage stopped and restarted while jobs flow", () => {
-  it("brings every job accepted with 202 to a terminal state", { timeout: 180_000 }, async () => {
+  it("refuses POSTs with 503 while storage is down, keeps nothing of them, and finishes every accepted job", {
+    timeout: 180_000,
+  }, async () => {
     const location = mkdtempSync(path.join(tmpdir(), "praisonai-azurite-"));
     const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
     let azurite: Azurite = await startAzurite({ location, ports });
@@ -23,7 +26,7 @@ describe("storage stopped and restarted while jobs flow", () => {
       azurite.connectionString,
     );
     const url = await c.startApi();
-    const workers = await Promise.all([c.startWorker(), c.startWorker()]);
+    const workers = await Promise.all([c.startWorker(), c.startWorker({ PRAISONAI_SVC_CONCURRENCY: "4" })]);
 
     // Submit a job every 100 ms until told to stop; each POST is awaited on its own.
     const posts: Promise<Awaited<ReturnType<typeof c.post>> & { phase: string }>[] = [];
@@ -55,11 +58,25 @@ describe("storage stopped and restarted while jobs flow", () => {
     const jobs = await c.waitForTerminal(accepted, 120_000);
     const settledMs = Date.now() - restartedAt;
 
+    // The outage happened and the API said so: at least one 503 while storage was down, no other error.
+    const statuses = (p: string) => responses.filter((r) => r.phase === p).map((r) => r.status);
+    expect(statuses("outage")).toContain(503);
+    expect(responses.filter((r) => r.status !== 202 && r.status !== 503)).toEqual([]);
     expect(accepted.length).toBeGreaterThan(10);
     expect(jobs.filter((j) => j.status !== "done")).toEqual([]);
     const blobs = await Promise.all(accepted.map((id) => c.resultBlobs(id)));
     expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
     await waitForCommitLogs(workers, accepted);
+    // No row but the accepted jobs': a POST refused with 503 was not kept.
+    const rows = await Promise.all(
+      (["queued", "processing", "done", "error"] as const).map((s) => c.storage.jobs.listByStatus(s, 1000)),
+    );
+    expect(
+      rows
+        .flat()
+        .map((j) => j.id)
+        .filter((id) => !accepted.includes(id)),
+    ).toEqual([]);
     const byPhase = (p: string) => {
       const rs = responses.filter((r) => r.phase === p);
       const counts = new Map<number, number>();
