@@ -187,14 +187,25 @@ describe("POST /jobs", () => {
   });
 
   it("refuses an empty or over-long Idempotency-Key", async () => {
-    const { api } = await testService(echoApp());
-    const res = await api.inject({
+    const { api, storage } = await testService(echoApp());
+    for (const key of ["", "x".repeat(256)]) {
+      const res = await api.inject({
+        method: "POST",
+        url: "/jobs",
+        headers: { "idempotency-key": key },
+        payload: { title: "x" },
+      });
+      expect(expectProblem(res, 400).detail, JSON.stringify(key.slice(0, 8))).toMatch(/Idempotency-Key/);
+    }
+    expect(await storage.jobs.listByStatus("queued", 10)).toEqual([]);
+    // The longest allowed key is accepted.
+    const longest = await api.inject({
       method: "POST",
       url: "/jobs",
-      headers: { "idempotency-key": "x".repeat(256) },
+      headers: { "idempotency-key": "x".repeat(255) },
       payload: { title: "x" },
     });
-    expectProblem(res, 400);
+    expect(longest.statusCode).toBe(202);
   });
 });
 

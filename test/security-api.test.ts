@@ -3,11 +3,16 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import { SignJWT } from "jose";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { ServiceApp } from "../src/app/service-app.js";
 import { loadConfig } from "../src/config/config.js";
 import { freePort } from "../src/local/azurite.js";
+import { inProcessRunner } from "../src/runner/in-process.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
+import { Worker } from "../src/worker/worker.js";
 import {
+  afterTest,
   expectProblem,
   JWT_ENV,
   KEY_A,
@@ -51,12 +56,60 @@ describe("API keys", () => {
   });
 
   it("lets only the key named admin use the admin routes, which show every owner's jobs", async () => {
-    const { api } = await service({ PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},wordpress:${KEY_B}` });
+    // A job of the wordpress key that fails its one delivery, so it lands in the poison queue.
+    const failing = new ServiceApp("Failing").job(() => {
+      throw new Error("always fails");
+    });
+    const svc = await service(
+      {
+        PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},wordpress:${KEY_B}`,
+        PRAISONAI_SVC_MAX_DEQUEUE: "1",
+        PRAISONAI_SVC_POLL_MIN: "0.05",
+        PRAISONAI_SVC_POLL_MAX: "0.2",
+      },
+      undefined,
+      {},
+      failing,
+    );
+    const { api } = svc;
+    const id = (await submit(api, { "x-api-key": KEY_B })).json().job_id as string;
+    const worker = new Worker({
+      storage: svc.storage,
+      config: svc.config,
+      runner: inProcessRunner(failing.definition),
+      log: pino({ level: "silent" }),
+    });
+    void worker.run();
+    afterTest(() => worker.close(1000));
+    const deadline = Date.now() + 20_000;
+    while ((await svc.storage.poison.count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`job ${id} never reached the poison queue`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
     expectProblem(await api.inject("/admin/poison-queue"), 401);
     const denied = await api.inject({ url: "/admin/poison-queue", headers: { "x-api-key": KEY_B } });
     expect(expectProblem(denied, 403).detail).toContain("admin");
     const allowed = await api.inject({ url: "/admin/poison-queue", headers: { "x-api-key": KEY_A } });
     expect(allowed.statusCode).toBe(200);
+    // The admin sees the other owner's job, with its state.
+    expect(allowed.json()).toMatchObject({ count: 1, jobs: [{ job_id: id, job: { status: "error" } }] });
+
+    // Requeue: 403 for any other key (the job stays failed), 404 for an unknown job, 202 for the admin.
+    const requeue = (jobId: string, key: string) =>
+      api.inject({
+        method: "POST",
+        url: `/admin/poison-queue/${jobId}/requeue`,
+        headers: { "x-api-key": key },
+      });
+    expect(expectProblem(await requeue(id, KEY_B), 403).detail).toContain("admin");
+    expect((await svc.storage.jobs.get(id))?.status).toBe("error");
+    expect(await svc.storage.poison.count()).toBe(1);
+    const unknown = "3f1c0c0e-0000-4000-8000-000000000000";
+    expect(expectProblem(await requeue(unknown, KEY_A), 404).detail).toContain(unknown);
+    const requeued = await requeue(id, KEY_A);
+    expect(requeued.statusCode).toBe(202);
+    expect(requeued.json()).toMatchObject({ job_id: id, status: "queued" });
   });
 
   it("logs each failure with the client IP and a stable event name, never the presented secret", async () => {
