@@ -6,20 +6,15 @@ import { buildApi } from "../src/api/server.js";
 import { ServiceApp } from "../src/app/service-app.js";
 import { loadConfig } from "../src/config/config.js";
 import { NonRetriableError } from "../src/errors.js";
-import { freePort } from "../src/local/azurite.js";
 import { createAzureStorage } from "../src/storage/azure/index.js";
 import { settle, type TestService, testService } from "./support/api.js";
-import { azuriteConnectionString } from "./support/storage.js";
+import { deadEndpoint, withEndpoint } from "./support/dead-endpoint.js";
 
 const okApp = () => new ServiceApp("Ok").job(() => ["ok", "text/plain", "ok.txt"]);
 
-/** The shared Azurite's connection string with one service's endpoint moved to a closed port. */
+/** The shared Azurite's connection string with one service's endpoint moved to one that drops connections. */
 async function withDeadEndpoint(service: "Queue" | "Table"): Promise<string> {
-  const dead = await freePort();
-  return azuriteConnectionString().replace(
-    new RegExp(`${service}Endpoint=http://127.0.0.1:\\d+`),
-    `${service}Endpoint=http://127.0.0.1:${dead}`,
-  );
+  return withEndpoint([service], (await deadEndpoint("reset")).url);
 }
 
 describe("storage outages", () => {
@@ -79,7 +74,7 @@ async function expectNothingKept(svc: TestService): Promise<void> {
 
 describe("repair on read", () => {
   it("re-enqueues a job that stayed queued without a message, when it is read", async () => {
-    const svc = await testService(okApp(), { PRAISONAI_SVC_REQUEUE_AFTER: "1" });
+    const svc = await testService(okApp(), { PRAISONAI_SVC_REQUEUE_AFTER: "3" });
     const id = (await svc.api.inject({ method: "POST", url: "/jobs", payload: { lost: true } })).json()
       .job_id;
     // Lose the message, as if the enqueue had failed after the row was written.
@@ -88,9 +83,13 @@ describe("repair on read", () => {
     await svc.storage.queue.delete(msg);
     expect(await svc.storage.queue.count()).toBe(0);
 
-    expect((await svc.api.inject({ method: "GET", url: `/jobs/${id}` })).json().status).toBe("queued");
-    expect(await svc.storage.queue.count()).toBe(0); // too early: not stale yet
-    await new Promise((r) => setTimeout(r, 1100));
+    const early = (await svc.api.inject({ method: "GET", url: `/jobs/${id}` })).json();
+    expect(early.status).toBe("queued");
+    // Too early: untouched for less than the 3 s (checked, so a slow machine cannot make this pass vacuously).
+    const staleAt = Date.parse(early.updated_utc) + 3000;
+    expect(Date.now()).toBeLessThan(staleAt);
+    expect(await svc.storage.queue.count()).toBe(0);
+    await new Promise((r) => setTimeout(r, staleAt - Date.now() + 100));
     await Promise.all([1, 2, 3].map(() => svc.api.inject({ method: "GET", url: `/jobs/${id}` })));
     expect(await svc.storage.queue.count()).toBe(1); // three readers, one repair
     svc.startWorker();
