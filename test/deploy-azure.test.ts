@@ -63,6 +63,12 @@ describe("deploy azure", () => {
       storageAccount: storage,
     });
     expect(JSON.stringify(state)).not.toContain(shownKey);
+    // The API keys reached az in a file only its owner could read, deleted once the deployment ran.
+    const files = box.state().parameterFiles as { path: string; mode: number; uid: number }[];
+    const secretFile = files.find((f) => f.path.endsWith("secrets.parameters.json"));
+    expect(secretFile).toMatchObject({ mode: 0o600, uid: process.getuid?.() });
+    expect(existsSync(secretFile?.path as string)).toBe(false);
+    expect(existsSync(path.dirname(secretFile?.path as string))).toBe(false);
   });
 
   it("changes nothing on a second deploy of the same code and options", async () => {
