@@ -64,7 +64,7 @@ describe("deploy azure", () => {
     });
     expect(JSON.stringify(state)).not.toContain(shownKey);
     // The API keys reached az in a file only its owner could read, deleted once the deployment ran.
-    const files = box.state().parameterFiles as { path: string; mode: number; uid: number }[];
+    const files = box.state().parameterFiles as unknown as { path: string; mode: number; uid: number }[];
     const secretFile = files.find((f) => f.path.endsWith("secrets.parameters.json"));
     expect(secretFile).toMatchObject({ mode: 0o600, uid: process.getuid?.() });
     expect(existsSync(secretFile?.path as string)).toBe(false);
