@@ -27,6 +27,8 @@ import {
 } from "./support/security.js";
 import { azuriteConnectionString } from "./support/storage.js";
 
+const ORIGIN = "https://wp.example";
+
 describe("API keys", () => {
   it("answers /health without a key, and everything else only with one", async () => {
     const { api } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
@@ -131,6 +133,21 @@ describe("API keys", () => {
     const all = JSON.stringify(logs);
     expect(all).not.toContain(presented);
     expect(all).not.toContain(KEY_A);
+  });
+
+  it("logs the first 100 failures of a minute one by one, then every 100th, each with its count", async () => {
+    const { api, logs } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    for (let i = 0; i < 250; i++) {
+      // A different address each time: the read limit (300 a minute per address) stays out of the way.
+      const res = await api.inject({
+        url: "/jobs/x",
+        headers: { "x-api-key": "wrong" },
+        remoteAddress: `198.51.100.${i % 250}`,
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    const counts = logs.filter((l) => l.event === "auth_failed").map((l) => l.failures_last_minute);
+    expect(counts).toEqual([...Array.from({ length: 100 }, (_, i) => i + 1), 200]);
   });
 });
 
@@ -247,8 +264,6 @@ describe("WordPress-issued tokens", () => {
 });
 
 describe("CORS", () => {
-  const ORIGIN = "https://wp.example";
-
   it("sends no CORS headers when no origin is configured", async () => {
     const { api } = await service();
     const res = await api.inject({ url: "/health", headers: { origin: ORIGIN } });
@@ -426,6 +441,33 @@ describe("rate limits", () => {
     expect(statuses).toEqual([404, 404, 404, 429]);
     expect((await api.inject("/health")).statusCode).toBe(200);
     expect((await submit(api)).statusCode).toBe(202);
+  });
+
+  it("never counts /health, /docs, /openapi.json or preflights, and says in RateLimit-Reset when to retry", async () => {
+    const { api } = await service({ PRAISONAI_SVC_READ_RATE_LIMIT: "2", PRAISONAI_SVC_CORS_ORIGINS: ORIGIN });
+    const read = () => api.inject("/jobs/00000000-0000-4000-8000-000000000000");
+    expect((await read()).statusCode).toBe(404);
+    expect((await read()).statusCode).toBe(404);
+    const refused = await read();
+    expectProblem(refused, 429);
+    const reset = Number(refused.headers["ratelimit-reset"]);
+    expect(reset).toBeGreaterThanOrEqual(1);
+    // A sliding window: this minute's hits weigh on the next one too, so the wait can pass 60 s (not 120).
+    expect(reset).toBeLessThanOrEqual(120);
+    expect(Number(refused.headers["retry-after"])).toBe(reset);
+    // The same client, over its read limit, still gets liveness, the docs and its preflights, many times over.
+    for (let i = 0; i < 5; i++) {
+      expect((await api.inject("/health")).statusCode).toBe(200);
+      expect((await api.inject("/openapi.json")).statusCode).toBe(200);
+      expect((await api.inject("/docs/")).statusCode).toBe(200);
+      const preflight = await api.inject({
+        method: "OPTIONS",
+        url: "/jobs",
+        headers: { origin: ORIGIN, "access-control-request-method": "POST" },
+      });
+      expect(preflight.statusCode).toBe(204);
+    }
+    expectProblem(await read(), 429);
   });
 
   it("takes the client from the last X-Forwarded-For hop only when told to trust the proxy", async () => {
