@@ -1,6 +1,8 @@
 // The security layer through the API (Fastify inject on Azurite): keys and rotation, ownership, tokens,
 // admin routes, CORS, security headers, rate limits shared through Table Storage, and failure logging.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import { SignJWT } from "jose";
 import { pino } from "pino";
@@ -468,6 +470,40 @@ describe("rate limits", () => {
       expect(preflight.statusCode).toBe(204);
     }
     expectProblem(await read(), 429);
+  });
+
+  it("refuses a throttled submission before reading its body", async () => {
+    const { api } = await service({ PRAISONAI_SVC_RATE_LIMIT: "1" });
+    expect((await submit(api)).statusCode).toBe(202);
+    await api.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = api.server.address() as AddressInfo;
+    // Announce 1 MB, send 100 bytes, never the rest: only a check made before reading the body can answer.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/jobs",
+        headers: { "content-type": "application/json", "content-length": String(1_000_000) },
+      });
+      const timer = setTimeout(
+        () => reject(new Error("no answer while the body was still being sent")),
+        15_000,
+      );
+      req.on("response", (r) => {
+        let body = "";
+        r.on("data", (d: Buffer) => (body += d.toString()));
+        r.on("end", () => {
+          clearTimeout(timer);
+          req.destroy();
+          resolve({ status: r.statusCode ?? 0, body });
+        });
+      });
+      req.on("error", () => {});
+      req.write(`{"pad":"${"x".repeat(90)}`);
+    });
+    expect(answer.status).toBe(429);
+    expect(JSON.parse(answer.body).detail).toContain("per minute");
   });
 
   it("takes the client from the last X-Forwarded-For hop only when told to trust the proxy", async () => {
