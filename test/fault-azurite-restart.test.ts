@@ -1,6 +1,7 @@
 // Fault injection: storage goes away and comes back. Azurite (with its data on disk) is stopped and restarted
 // on the same ports while jobs are being submitted and run: POSTs during the outage are refused with 503 (and
-// nothing else), a refused POST leaves no row, and every job accepted with 202 is done, committed once.
+// nothing else), a refused POST's rare leftover row is repaired on read, and every job accepted with 202 is
+// done, committed once.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +12,7 @@ import { faultCluster, waitForCommitLogs, waitUntil } from "./support/fault-clus
 const OUTAGE_MS = 4000;
 
 describe("storage stopped and restarted while jobs flow", () => {
-  it("refuses POSTs with 503 while storage is down, keeps nothing of them, and finishes every accepted job", {
+  it("refuses POSTs with 503 while storage is down, repairs any row one left, and finishes every accepted job", {
     timeout: 180_000,
   }, async () => {
     const location = mkdtempSync(path.join(tmpdir(), "praisonai-azurite-"));
@@ -22,7 +23,12 @@ describe("storage stopped and restarted while jobs flow", () => {
       rmSync(location, { recursive: true, force: true });
     });
     const c = await faultCluster(
-      { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, PRAISONAI_SVC_VISIBILITY_TIMEOUT: "5" },
+      {
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        PRAISONAI_SVC_VISIBILITY_TIMEOUT: "5",
+        // A row left by a refused POST is repaired by the first read after this long (see below).
+        PRAISONAI_SVC_REQUEUE_AFTER: "1",
+      },
       azurite.connectionString,
     );
     const url = await c.startApi();
@@ -67,16 +73,23 @@ describe("storage stopped and restarted while jobs flow", () => {
     const blobs = await Promise.all(accepted.map((id) => c.resultBlobs(id)));
     expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
     await waitForCommitLogs(workers, accepted);
-    // No row but the accepted jobs': a POST refused with 503 was not kept.
-    const rows = await Promise.all(
-      (["queued", "processing", "done", "error"] as const).map((s) => c.storage.jobs.listByStatus(s, 1000)),
+    // A POST refused with 503 keeps nothing, except when storage went away between its row and its message and
+    // the clean-up failed too (docs/architecture.md, "Repair on read"): the row stays, queued without a message
+    // (the first read of it enqueues it) or, when the message had landed and only its answer was lost, run.
+    // Such rows are few, and none is left half-made: after a read each is done.
+    const ids = await c.jobIds();
+    expect(accepted.filter((id) => !ids.includes(id))).toEqual([]);
+    const leftovers = ids.filter((id) => !accepted.includes(id));
+    const refused = responses.filter((r) => r.status === 503).length;
+    const leftStates = await Promise.all(leftovers.map(async (id) => (await c.job(id)).status));
+    expect(leftovers.length).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (const id of leftovers) expect((await fetch(`${url}/jobs/${id}`)).status).toBe(200);
+    const repaired = await c.waitForTerminal(leftovers, 60_000);
+    expect(repaired.filter((j) => j.status !== "done")).toEqual([]);
+    console.info(
+      `[fault] azurite restart: ${leftovers.length} of ${refused} refused POSTs left a row (${leftStates.join(",") || "none"}), all done after a read`,
     );
-    expect(
-      rows
-        .flat()
-        .map((j) => j.id)
-        .filter((id) => !accepted.includes(id)),
-    ).toEqual([]);
     const byPhase = (p: string) => {
       const rs = responses.filter((r) => r.phase === p);
       const counts = new Map<number, number>();

@@ -54,6 +54,8 @@ export interface FaultCluster {
   waitForTerminal(ids: string[], timeoutMs: number): Promise<JobRecord[]>;
   /** Names of the result blobs under the job (the payload blob excluded). */
   resultBlobs(id: string): Promise<string[]>;
+  /** Ids of every job row in the table, whatever its status, sorted. */
+  jobIds(): Promise<string[]>;
   executions(id: string, event?: ExecEvent): ReturnType<typeof executionsOf>;
   allExecutions(): ReturnType<typeof readExecutions>;
   poisonRecords(): Promise<Record<string, unknown>[]>;
@@ -151,6 +153,14 @@ export async function faultCluster(
         }
         await new Promise((r) => setTimeout(r, 200));
       }
+    },
+    async jobIds() {
+      const statuses: JobStatus[] = ["queued", "processing", "done", "error"];
+      const rows = await Promise.all(statuses.map((st) => storage.jobs.listByStatus(st, 10_000)));
+      return rows
+        .flat()
+        .map((j) => j.id)
+        .sort();
     },
     async resultBlobs(id) {
       const names: string[] = [];
