@@ -14,6 +14,8 @@ const EXPECTED: Record<string, object> = {
   "HEAD /jobs/:id": caller("read"),
   "GET /jobs/:id/download": caller("read"),
   "HEAD /jobs/:id/download": caller("read"),
+  "GET /jobs": caller("read"),
+  "HEAD /jobs": caller("read"),
   "GET /admin/poison-queue": admin,
   "HEAD /admin/poison-queue": admin,
   "POST /admin/poison-queue/:id/requeue": admin,

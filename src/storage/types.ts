@@ -2,7 +2,9 @@
 // the folders beside this file (azure/, memory/); only the place that assembles storage picks one.
 import { PraisonError } from "../errors.js";
 
-export type JobStatus = "queued" | "processing" | "done" | "error";
+/** Every status a job can have, in the order a job meets them. */
+export const JOB_STATUSES = ["queued", "processing", "done", "error"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** A job's state as kept in the jobs table. */
 export interface JobRecord {
@@ -197,5 +199,15 @@ export class KeyTakenError extends PraisonError {
     readonly etag: string,
   ) {
     super("STORAGE_KEY_TAKEN", `key ${key} already names job ${jobId}`);
+  }
+}
+
+/** A listing cursor that no page handed out. */
+export class InvalidCursorError extends PraisonError {
+  constructor() {
+    super(
+      "STORAGE_INVALID_CURSOR",
+      "The cursor is not one a previous page returned; start again without it.",
+    );
   }
 }

@@ -7,8 +7,7 @@
 // number of jobs stored. The rows copy what a job list shows (no payload), so a page needs no job reads.
 import { createHash } from "node:crypto";
 import type { TableEntity, TableEntityResult } from "@azure/data-tables";
-import { PraisonError } from "../../errors.js";
-import type { JobRecord, JobStatus, JobSummary } from "../types.js";
+import { InvalidCursorError, type JobRecord, type JobStatus, type JobSummary } from "../types.js";
 
 const PREFIX = "h~";
 const ALL_OWNERS = "all";
@@ -49,16 +48,6 @@ export const statusRowKeys = (job: Pick<JobRecord, "id" | "createdUtc" | "owner"
   const [, allByStatus, , ownByStatus] = indexRowKeys(job, status);
   return [allByStatus as string, ownByStatus as string];
 };
-
-/** A cursor that no page of ours handed out. */
-export class InvalidCursorError extends PraisonError {
-  constructor() {
-    super(
-      "STORAGE_INVALID_CURSOR",
-      "The cursor is not one a previous page returned; start again without it.",
-    );
-  }
-}
 
 const CURSOR = /^\d{13}~[A-Za-z0-9-]{1,64}$/;
 

@@ -2,8 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConcurrencyError } from "../../../src/errors.js";
-import { InvalidCursorError } from "../../../src/storage/azure/job-index.js";
-import { type JobStore, KeyTakenError, type NewJob } from "../../../src/storage/types.js";
+import { InvalidCursorError, type JobStore, KeyTakenError, type NewJob } from "../../../src/storage/types.js";
 
 export function newJob(overrides: Partial<NewJob> = {}): NewJob {
   return {
