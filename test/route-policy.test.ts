@@ -16,6 +16,8 @@ const EXPECTED: Record<string, object> = {
   "HEAD /jobs/:id/download": caller("read"),
   "GET /jobs": caller("read"),
   "HEAD /jobs": caller("read"),
+  "GET /admin/stats": admin,
+  "HEAD /admin/stats": admin,
   "GET /admin/poison-queue": admin,
   "HEAD /admin/poison-queue": admin,
   "POST /admin/poison-queue/:id/requeue": admin,
