@@ -51,7 +51,7 @@ export function httpSource(url: string, adminKey: string | undefined): StatsSour
       }
       if (!res.ok) {
         const detail = await res.json().then(
-          (p: { detail?: string }) => p.detail,
+          (p: unknown) => (p as { detail?: string } | null)?.detail,
           () => undefined,
         );
         throw new CliError(`${label} answered ${res.status}${detail ? `: ${detail}` : ""}`);
