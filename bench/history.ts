@@ -64,9 +64,9 @@ export async function measureHistory(ctx: HistoryContext): Promise<void> {
         times.push(performance.now() - t);
         requests = proxy.hits.length - before;
       }
-      results.set(`history.${name}.ms`, median(times));
-      results.set(`history.${name}.requests`, requests);
-      results.set(`history.${name}.rows`, rows);
+      results.set(`history_${name}_ms`, median(times));
+      results.set(`history_${name}_requests`, requests);
+      results.set(`history_${name}_jobs`, rows);
       log(`  ${name}: ${median(times).toFixed(1)} ms, ${requests} requests, ${rows} rows`);
     };
 
