@@ -159,10 +159,8 @@ function job(i: number, start: number): Omit<JobRecord, "etag"> {
 }
 
 function rowsOf(j: Omit<JobRecord, "etag">): TransactionAction[] {
-  const rows: TableEntity[] = [
-    toEntity(j),
-    ...indexRowKeys(j, j.status).map((k) => indexEntity(PARTITION, k, j)),
-  ];
+  const row = toEntity(j);
+  const rows: TableEntity[] = [row, ...indexRowKeys(j, j.status).map((k) => indexEntity(k, row))];
   return rows.map((row): TransactionAction => ["create", row]);
 }
 

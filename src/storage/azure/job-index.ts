@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { TableEntity, TableEntityResult } from "@azure/data-tables";
 import { InvalidCursorError, type JobRecord, type JobStatus, type JobSummary } from "../types.js";
+import type { JobEntity } from "./job-entity.js";
 
 const PREFIX = "h~";
 const ALL_OWNERS = "all";
@@ -68,44 +69,33 @@ export function indexRange(
 /** The cursor that continues a listing after this row. */
 export const cursorOf = (rowKey: string): string => rowKey.split("~").slice(-2).join("~");
 
-/** What an index row holds: the job as a list shows it. */
-export type IndexEntity = {
-  Kind: "index";
-  JobId: string;
-  Status: JobStatus;
-  CreatedUTC: Date;
-  UpdatedUTC: Date;
-  StartedUTC?: Date;
-  RetryCount: number;
-  Owner: string;
-  ErrorMsg?: string;
-  Filename?: string;
-  ContentType?: string;
-  Size?: number;
-};
+/** The columns of a job row that its index rows copy: what a listing shows. */
+const SHOWN = [
+  "Status",
+  "CreatedUTC",
+  "UpdatedUTC",
+  "StartedUTC",
+  "RetryCount",
+  "Owner",
+  "ErrorMsg",
+  "Filename",
+  "ContentType",
+  "Size",
+] as const satisfies readonly (keyof JobEntity)[];
 
-export function indexEntity(
-  partitionKey: string,
-  rowKey: string,
-  j: Omit<JobRecord, "etag">,
-): TableEntity<IndexEntity> {
-  const e: TableEntity<IndexEntity> = {
-    partitionKey,
+/** What an index row holds: the job as a list shows it. */
+export type IndexEntity = { Kind: "index"; JobId: string } & Pick<JobEntity, (typeof SHOWN)[number]>;
+
+/** The index row at `rowKey` of a job row (as `toEntity` makes it), in the job row's partition. */
+export function indexEntity(rowKey: string, job: TableEntity<JobEntity>): TableEntity<IndexEntity> {
+  const e: Record<string, unknown> = {
+    partitionKey: job.partitionKey,
     rowKey,
     Kind: "index",
-    JobId: j.id,
-    Status: j.status,
-    CreatedUTC: j.createdUtc,
-    UpdatedUTC: j.updatedUtc,
-    RetryCount: j.retryCount,
-    Owner: j.owner,
+    JobId: job.rowKey,
   };
-  if (j.startedUtc) e.StartedUTC = j.startedUtc;
-  if (j.errorMsg !== undefined) e.ErrorMsg = j.errorMsg;
-  if (j.filename !== undefined) e.Filename = j.filename;
-  if (j.contentType !== undefined) e.ContentType = j.contentType;
-  if (j.size !== undefined) e.Size = j.size;
-  return e;
+  for (const column of SHOWN) if (job[column] !== undefined) e[column] = job[column];
+  return e as TableEntity<IndexEntity>;
 }
 
 export function summaryOf(e: TableEntityResult<IndexEntity>): JobSummary {

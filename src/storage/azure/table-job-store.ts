@@ -40,10 +40,11 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
     async create(job, keys, replace = new Map()) {
       const now = new Date();
       const record = { ...job, updatedUtc: now, dedupeKeys: keys };
+      const row = toEntity(record);
       const actions: TransactionAction[] = [
-        ["create", toEntity(record)],
+        ["create", row],
         ...indexRowKeys(job, job.status).map(
-          (rowKey): TransactionAction => ["create", indexEntity(PARTITION, rowKey, record)],
+          (rowKey): TransactionAction => ["create", indexEntity(rowKey, row)],
         ),
       ];
       for (const key of keys) {
@@ -95,15 +96,16 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
       }
       // Replace, not Merge: cleared fields must disappear, and the ETag makes it conditional. The index rows
       // change in the same transaction, so a listing never disagrees with the job.
+      const row = toEntity(next);
       const write = (moveIndex: boolean): TransactionAction[] => [
-        ["update", toEntity(next), "Replace", { etag: job.etag }],
+        ["update", row, "Replace", { etag: job.etag }],
         ...(moveIndex && next.status !== job.status
           ? statusRowKeys(job, job.status).map(
               (rowKey): TransactionAction => ["delete", { partitionKey: PARTITION, rowKey }],
             )
           : []),
         ...indexRowKeys(next, next.status).map(
-          (rowKey): TransactionAction => ["upsert", indexEntity(PARTITION, rowKey, next), "Replace"],
+          (rowKey): TransactionAction => ["upsert", indexEntity(rowKey, row), "Replace"],
         ),
       ];
       try {
