@@ -99,13 +99,9 @@ export async function measureHistory(ctx: HistoryContext): Promise<void> {
       },
       Math.min(sizes.rounds, 3),
     );
-    results.ratio("history.page_first.vs_point_read", "history.page_first.ms", "history.point_read.ms");
-    results.ratio("history.page_deep.vs_page_first", "history.page_deep.ms", "history.page_first.ms");
-    results.ratio(
-      "history.unindexed_scan.vs_page_first",
-      "history.unindexed_scan.ms",
-      "history.page_first.ms",
-    );
+    results.ratio("history_page_vs_point_read_ratio", "history_page_first_ms", "history_point_read_ms");
+    results.ratio("history_deep_vs_first_page_ratio", "history_page_deep_ms", "history_page_first_ms");
+    results.ratio("history_unindexed_vs_page_ratio", "history_unindexed_scan_ms", "history_page_first_ms");
   } finally {
     await proxy.close();
   }
