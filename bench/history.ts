@@ -10,10 +10,10 @@
 // what Azure bills and what does not grow.
 
 import { randomUUID } from "node:crypto";
-import { TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
+import { TableClient, type TransactionAction } from "@azure/data-tables";
 import { type AzuritePorts, azuriteConnectionString } from "../src/local/azurite.js";
-import { PARTITION, toEntity } from "../src/storage/azure/job-entity.js";
-import { indexEntity, indexRowKeys } from "../src/storage/azure/job-index.js";
+import { PARTITION } from "../src/storage/azure/job-entity.js";
+import { jobRows } from "../src/storage/azure/job-index.js";
 import type { JobRecord, JobStatus } from "../src/storage/types.js";
 import { namespace, ourStorage } from "./support/azure.js";
 import { countingProxy } from "./support/counting-proxy.js";
@@ -114,7 +114,8 @@ async function seed(conn: string, table: string, count: number, log: (m: string)
   const batches: TransactionAction[][] = [];
   for (let i = 0; i < count; i += JOBS_PER_BATCH) {
     const actions: TransactionAction[] = [];
-    for (let j = i; j < Math.min(count, i + JOBS_PER_BATCH); j++) actions.push(...rowsOf(job(j, start)));
+    for (let j = i; j < Math.min(count, i + JOBS_PER_BATCH); j++)
+      actions.push(...jobRows(job(j, start)).map((row): TransactionAction => ["create", row]));
     batches.push(actions);
   }
   // A few batches in flight: Azurite handles one at a time, but the round trips overlap.
@@ -152,12 +153,6 @@ function job(i: number, start: number): Omit<JobRecord, "etag"> {
       : {}),
     ...(status === "error" ? { errorMsg: "handler failed" } : {}),
   };
-}
-
-function rowsOf(j: Omit<JobRecord, "etag">): TransactionAction[] {
-  const row = toEntity(j);
-  const rows: TableEntity[] = [row, ...indexRowKeys(j, j.status).map((k) => indexEntity(k, row))];
-  return rows.map((row): TransactionAction => ["create", row]);
 }
 
 async function deepCursor(

@@ -6,10 +6,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePoisonRecord } from "../src/jobs/poison.js";
 import { freePort } from "../src/local/azurite.js";
-import type { JobStatus, NewJob, Storage } from "../src/storage/types.js";
+import type { JobStatus, Storage } from "../src/storage/types.js";
 import { launchChromium, type Received, recordTraffic } from "./support/browser.js";
 import { type CliProcess, ROOT, runCli, waitForHealth } from "./support/cli.js";
-import { newJob } from "./support/conformance/job-store.js";
+import { type PastJob, writePastJobs } from "./support/history.js";
 import { SCREENSHOTS_DIR } from "./support/screenshots.js";
 import { KEY_A, KEY_B } from "./support/security.js";
 import { isolatedStorage } from "./support/storage.js";
@@ -30,31 +30,40 @@ async function service() {
     PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},wordpress:${KEY_B}`,
     PRAISONAI_SVC_READ_RATE_LIMIT: "100000",
   });
+  // A day of history with the times real jobs have: 4 s in the queue, 6 to 28 s running.
   const now = Date.now();
-  const add = (status: JobStatus, owner: string, agoMin: number, extra: Partial<NewJob> = {}) =>
-    storage.jobs.create(
-      newJob({
-        status,
-        owner,
-        createdUtc: new Date(now - agoMin * MIN),
-        startedUtc: status === "queued" ? undefined : new Date(now - agoMin * MIN + 4000),
-        ...(status === "done"
-          ? { filename: "slides.pptx", contentType: "application/pptx", size: 48_213 }
-          : {}),
-        ...extra,
-      }),
-      [],
-    );
-  for (let i = 0; i < 23; i++) await add("done", i % 3 ? "name:wordpress" : "name:admin", 20 + i * 55);
-  const poisoned = await add("error", "name:wordpress", 12, {
-    errorMsg: "Error: upstream image service timed out",
-    retryCount: 3,
+  const at = (agoMin: number, plusS = 0) => new Date(now - agoMin * MIN + plusS * 1000);
+  const past = (
+    status: JobStatus,
+    owner: string,
+    agoMin: number,
+    runS: number,
+    extra: Partial<PastJob> = {},
+  ) => ({
+    status,
+    owner,
+    createdUtc: at(agoMin),
+    startedUtc: status === "queued" ? undefined : at(agoMin, 4),
+    updatedUtc: at(agoMin, status === "queued" ? 0 : 4 + runS),
+    ...(status === "done" ? { filename: "slides.pptx", contentType: "application/pptx", size: 48_213 } : {}),
+    ...extra,
   });
-  await add("error", "name:wordpress", 7, { errorMsg: "NonRetriableError: presentation_title is empty" });
-  await add("processing", "name:wordpress", 1);
-  await add("queued", "name:admin", 0.5);
+  const jobs: PastJob[] = [];
+  for (let i = 0; i < 23; i++)
+    jobs.push(past("done", i % 3 ? "name:wordpress" : "name:admin", 20 + i * 55, 6 + (i % 6) * 4));
+  jobs.push(
+    past("error", "name:wordpress", 12, 30, {
+      errorMsg: "Error: upstream image service timed out",
+      retryCount: 3,
+    }),
+    past("error", "name:wordpress", 7, 1, { errorMsg: "NonRetriableError: presentation_title is empty" }),
+    past("processing", "name:wordpress", 1, 0),
+    past("queued", "name:admin", 0.5, 0),
+  );
+  const ids = await writePastJobs(env, jobs);
+  const poisoned = { id: ids[23] as string, errorMsg: "Error: upstream image service timed out" };
   await storage.poison.send(
-    encodePoisonRecord({ jobId: poisoned.id, errorMsg: poisoned.errorMsg ?? "", retryCount: 3 }),
+    encodePoisonRecord({ jobId: poisoned.id, errorMsg: poisoned.errorMsg, retryCount: 3 }),
   );
   // One API for the whole suite: kept across tests, stopped after them.
   const port = await freePort();
@@ -103,6 +112,8 @@ describe("the admin dashboard", () => {
     expect(await page.textContent("#s-active")).toBe("2");
     expect(await page.textContent("#s-poison")).toBe("1");
     expect(await page.textContent("#s-wait")).toBe("4.0 s · 4.0 s");
+    // Nearest rank over the 23 done jobs' run times (6, 10, 14, 18, 22, 26 s in turn).
+    expect(await page.textContent("#s-duration")).toBe("14.0 s · 26.0 s");
     expect(await page.locator("#hours-chart div").count()).toBe(24);
 
     await page.waitForSelector("#job-rows tr >> nth=19");

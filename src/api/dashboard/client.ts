@@ -1,7 +1,7 @@
 // The admin dashboard's script, served as /admin/dashboard.js (the page allows no inline script). Plain
 // browser JavaScript in a string: the package ships no bundler. Every value from the API is set as text,
 // never as HTML, so nothing a job or a client wrote can run in the administrator's page.
-export const DASHBOARD_JS = String.raw`"use strict";
+export const DASHBOARD_JS = `"use strict";
 (function () {
   var KEY = "praisonai-svc-admin-key";
   var $ = function (id) { return document.getElementById(id); };

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { TableEntity, TableEntityResult } from "@azure/data-tables";
 import { InvalidCursorError, type JobRecord, type JobStatus, type JobSummary } from "../types.js";
-import type { JobEntity } from "./job-entity.js";
+import { type JobEntity, toEntity } from "./job-entity.js";
 
 const PREFIX = "h~";
 const ALL_OWNERS = "all";
@@ -96,6 +96,12 @@ export function indexEntity(rowKey: string, job: TableEntity<JobEntity>): TableE
   };
   for (const column of SHOWN) if (job[column] !== undefined) e[column] = job[column];
   return e as TableEntity<IndexEntity>;
+}
+
+/** The rows a new job is stored as: its job row and its index rows, as `create` writes them. */
+export function jobRows(j: Omit<JobRecord, "etag">): TableEntity[] {
+  const row = toEntity(j);
+  return [row, ...indexRowKeys(j, j.status).map((rowKey) => indexEntity(rowKey, row))];
 }
 
 export function summaryOf(e: TableEntityResult<IndexEntity>): JobSummary {

@@ -12,6 +12,7 @@ import {
   indexPrefix,
   indexRange,
   indexRowKeys,
+  jobRows,
   statusRowKeys,
   summaryOf,
 } from "./job-index.js";
@@ -40,13 +41,7 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
     async create(job, keys, replace = new Map()) {
       const now = new Date();
       const record = { ...job, updatedUtc: now, dedupeKeys: keys };
-      const row = toEntity(record);
-      const actions: TransactionAction[] = [
-        ["create", row],
-        ...indexRowKeys(job, job.status).map(
-          (rowKey): TransactionAction => ["create", indexEntity(rowKey, row)],
-        ),
-      ];
+      const actions = jobRows(record).map((row): TransactionAction => ["create", row]);
       for (const key of keys) {
         const row: TableEntity<KeyEntity> = {
           partitionKey: PARTITION,
