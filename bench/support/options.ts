@@ -19,6 +19,8 @@ export interface Sizes {
   /** Jobs submitted but not yet done, kept by the feeder: the queue never runs dry, nor deep. */
   e2eDepth: number;
   pickupBusyJobs: number;
+  /** No-op runs per runner for the Python runner's per-job overhead (after a warm-up). */
+  runnerOverheadRuns: number;
   pickupIdleSamples: number;
   /** PRAISONAI_SVC_POLL_MAX (s) of the after-idle pickup measurement; POLL_MIN is a 30th of it, as by default. */
   pickupIdlePollMaxS: number;
@@ -29,6 +31,8 @@ export interface Sizes {
   memorySeconds: number;
   /** Window (ms) over which an idle worker's storage calls are counted. */
   idleWindowMs: number;
+  /** Jobs stored in the table when one page of the job history is measured. */
+  historyJobs: number;
 }
 
 export const SIZES: Record<Mode, Sizes> = {
@@ -43,12 +47,14 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 3,
     e2eDepth: 24,
     pickupBusyJobs: 40,
+    runnerOverheadRuns: 2000,
     pickupIdleSamples: 5,
     pickupIdlePollMaxS: 3,
     startupRepeats: 5,
     memoryJobs: 10_000,
     memorySeconds: 300,
     idleWindowMs: 8000,
+    historyJobs: 10_000,
   },
   quick: {
     rounds: 2,
@@ -61,12 +67,14 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 2,
     e2eDepth: 24,
     pickupBusyJobs: 10,
+    runnerOverheadRuns: 500,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 1.5,
     startupRepeats: 3,
     memoryJobs: 600,
     memorySeconds: 30,
     idleWindowMs: 3000,
+    historyJobs: 2_000,
   },
   tiny: {
     rounds: 1,
@@ -81,12 +89,14 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 1,
     e2eDepth: 8,
     pickupBusyJobs: 3,
+    runnerOverheadRuns: 20,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 0.6,
     startupRepeats: 1,
     memoryJobs: 40,
     memorySeconds: 30,
     idleWindowMs: 1500,
+    historyJobs: 200,
   },
 };
 

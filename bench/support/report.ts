@@ -108,6 +108,18 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       },
       { name: "raw_jobs_per_s_w3", what: "raw, 3 processes (jobs/s)" },
       { name: "worker_cpu_ms_per_job_w1", what: "CPU time of our worker process per job (ms)" },
+      {
+        name: "python_runner_overhead_ms",
+        what: "per-job cost of the Python runner over the in-process one, no-op handlers (ms, medians)",
+        goal: { op: "<=", value: 2 },
+      },
+      { name: "python_runner_run_ms", what: "one no-op job through the Python runner (ms, median)" },
+      { name: "inprocess_runner_run_ms", what: "one no-op job through the in-process runner (ms, median)" },
+      {
+        name: "pyhandler_jobs_per_s_w1",
+        what: "ours serving a no-op handlers.py, 1 worker process (jobs/s)",
+      },
+      { name: "pyhandler_jobs_per_s_w3", what: "the same, 3 worker processes (jobs/s)" },
       { name: "raw_cpu_ms_per_job_w1", what: "CPU time of the raw worker process per job (ms)" },
       {
         name: "pickup_busy_p50_ms",
@@ -127,6 +139,10 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
     rows: [
       { name: "startup_ratio", what: "`praisonai-svc api` ÷ bare Fastify", goal: { op: "<=", value: 1.5 } },
       { name: "startup_ms", what: "`praisonai-svc api` (ms)" },
+      {
+        name: "startup_python_handlers_ms",
+        what: "`praisonai-svc api handlers.py` (ms): Python imports the file once for its name and schema",
+      },
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
       {
         name: "startup_lazy_tsx_ms",
@@ -164,13 +180,47 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
     ],
   },
   {
-    title: "6. Peers (same Azurite, same no-op workload; ratios are ours ÷ theirs)",
+    title: "6. Job history (one page of GET /jobs with many jobs stored; requests counted by a proxy)",
+    rows: [
+      {
+        name: "history_page_first_requests",
+        what: "storage requests for the newest page of 20 of one owner's jobs",
+        goal: { op: "<=", value: 1 },
+      },
+      {
+        name: "history_page_deep_requests",
+        what: "storage requests for a page half-way through that owner's history",
+        goal: { op: "<=", value: 1 },
+      },
+      { name: "history_page_status_requests", what: "storage requests for a page of one status" },
+      {
+        name: "history_unindexed_scan_requests",
+        what: "storage requests for the same newest 20 without the index (owner filter, read to the end, sorted)",
+      },
+      { name: "history_unindexed_scan_jobs", what: "rows that read returns" },
+      {
+        name: "history_page_first_ms",
+        what: "newest page (ms; Azurite scans its whole table for any query)",
+      },
+      { name: "history_point_read_ms", what: "one point read, the same-run baseline (ms)" },
+      { name: "history_page_vs_point_read_ratio", what: "newest page ÷ point read (time)" },
+      { name: "history_deep_vs_first_page_ratio", what: "deep page ÷ newest page (time)" },
+      { name: "history_unindexed_vs_page_ratio", what: "without the index ÷ newest page (time)" },
+    ],
+  },
+  {
+    title: "7. Peers (same Azurite, same no-op workload; ratios are ours ÷ theirs)",
     rows: [
       {
         name: "python_original_post_ratio",
         what: "POST /jobs req/s at concurrency 16, ours ÷ Python original 1.2.0",
       },
       { name: "python_original_e2e_ratio", what: "jobs/s with 3 workers, ours ÷ Python original" },
+      {
+        name: "python_handler_e2e_ratio",
+        what: "the same with ours running the same no-op handlers.py, ours ÷ Python original",
+        goal: { op: ">=", value: 2 },
+      },
       { name: "bullmq_e2e_ratio", what: "jobs/s with 3 workers, ours ÷ BullMQ on Redis" },
       { name: "python_post_rps_c1", what: "Python original POST req/s, concurrency 1" },
       { name: "python_post_rps_c16", what: "Python original POST req/s, concurrency 16" },

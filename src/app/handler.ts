@@ -3,6 +3,7 @@ import type { ZodType } from "zod";
 import { NonRetriableError } from "../errors.js";
 import { sanitizeFilename } from "../util/content-disposition.js";
 import { defaultFilename, isMediaType } from "../util/media-type.js";
+import type { PayloadValidator } from "./validator.js";
 
 /** A logger with pino's call shape; the worker passes one bound to the job. */
 export interface JobLogger {
@@ -40,6 +41,8 @@ export interface JobDefinition<P = unknown> {
   handler: JobHandler<P>;
   /** Validates (and may transform) the payload before it is queued; 422 on failure. */
   schema?: ZodType<P>;
+  /** What the API validates and documents the payload with: the zod schema's, or a JSON Schema's. */
+  validator?: PayloadValidator;
 }
 
 /**

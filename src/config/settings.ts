@@ -123,6 +123,24 @@ export const SETTINGS = {
     integer(1, 32),
     "Jobs one worker process runs at once.",
   ),
+  python: setting(
+    "PRAISONAI_SVC_PYTHON",
+    "",
+    text,
+    "Python interpreter for a `handlers.py`; empty: the project's `.venv/bin/python`, else `python3` on PATH.",
+  ),
+  pythonKillGraceMs: setting(
+    "PRAISONAI_SVC_PYTHON_KILL_GRACE",
+    "5",
+    seconds(0, 600),
+    "Seconds an interrupted (timed-out or cancelled) Python handler may take to stop before its process is killed and replaced.",
+  ),
+  pythonMaxJobs: setting(
+    "PRAISONAI_SVC_PYTHON_MAX_JOBS",
+    "100",
+    integer(1, 1_000_000),
+    "Jobs one Python worker process runs before it is replaced by a fresh one (bounds a leaking handler's memory).",
+  ),
   retryBackoffMs: setting(
     "PRAISONAI_SVC_RETRY_BACKOFF",
     "5",
@@ -140,6 +158,12 @@ export const SETTINGS = {
     "300",
     seconds(1, 7 * 24 * 3600),
     "Seconds a job may stay queued untouched before a read of it enqueues a fresh message (repairs a lost enqueue).",
+  ),
+  retentionDays: setting(
+    "PRAISONAI_SVC_RETENTION_DAYS",
+    "30",
+    integer(0, 3650),
+    "Days a job (its row, dedupe keys, payload and result) is kept after it was submitted; the worker deletes older ones in small hourly batches, and a deployment's lifecycle rule deletes result blobs after as many days. 0 keeps everything.",
   ),
   sasTtlMs: setting(
     "PRAISONAI_SVC_SAS_TTL",

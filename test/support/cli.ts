@@ -2,8 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach } from "vitest";
-import { freePort } from "../../src/local/azurite.js";
+import { afterEach, expect } from "vitest";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(ROOT, "bin", "praisonai-svc.js");
@@ -94,16 +93,25 @@ export function runCli(
   return proc;
 }
 
-/** Starts `praisonai-svc api` on a free port and waits for /health. */
+/**
+ * Starts `praisonai-svc api` on port 0 and reads the port it bound from its "API listening" line (logged once
+ * storage is connected), so no port is freed here for another process to take first. Logs at info at least.
+ */
 export async function startApiProcess(
   file: string,
   env: Record<string, string>,
 ): Promise<{ proc: CliProcess; url: string }> {
-  const port = await freePort();
-  const proc = runCli(["api", file, "--port", String(port)], { env: { HOST: "127.0.0.1", ...env } });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, proc);
-  return { proc, url };
+  const level = env.PRAISONAI_SVC_LOG_LEVEL === "debug" || env.PRAISONAI_SVC_LOG_LEVEL === "trace";
+  const proc = runCli(["api", file, "--port", "0"], {
+    env: {
+      HOST: "127.0.0.1",
+      ...env,
+      PRAISONAI_SVC_LOG_LEVEL: level ? (env.PRAISONAI_SVC_LOG_LEVEL as string) : "info",
+    },
+  });
+  const [, url] = await proc.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/, 60_000);
+  await waitForHealth(url as string, proc);
+  return { proc, url: url as string };
 }
 
 export async function waitForHealth(url: string, proc?: CliProcess, timeoutMs = 20_000): Promise<void> {
@@ -136,5 +144,26 @@ export async function waitForJob(
     if (Date.now() > deadline)
       throw new Error(`job ${jobId} still ${String(job.status)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** POSTs a JSON payload to /jobs, expects 202 and returns the new job's id. */
+export async function postJob(url: string, payload: unknown): Promise<string> {
+  const res = await fetch(`${url}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { job_id: string }).job_id;
+}
+
+/** Whether the process is still running (signal 0 tests for it without sending anything). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
