@@ -1,7 +1,7 @@
 // One long-lived Python worker process: imports handlers.py once, then runs one job at a time over frames.
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import type { JobFile, JobLogger } from "../../app/handler.js";
+import { type JobFile, type JobLogger, toJobFile } from "../../app/handler.js";
 import { PythonCrashError, PythonHandlerError, PythonStartError } from "./errors.js";
 import { encodeFrame, type Frame, FrameReader } from "./frames.js";
 import { lineSplitter } from "./output.js";
@@ -202,13 +202,15 @@ export class PythonProcess {
         return;
       }
       case "result":
-        this.#settleAfterOutput(running.seq, header.output, (r) =>
-          r.resolve({
-            data: body,
-            contentType: String(header.content_type),
-            filename: String(header.filename),
-          }),
-        );
+        // The same checks as a TypeScript handler's result: a bad type fails at once, a bad name is fixed.
+        this.#settleAfterOutput(running.seq, header.output, (r) => {
+          try {
+            const filename = typeof header.filename === "string" ? header.filename : "";
+            r.resolve(toJobFile([body, String(header.content_type), filename]));
+          } catch (error) {
+            r.reject(error);
+          }
+        });
         return;
       case "error":
         running.log.error(
