@@ -6,6 +6,14 @@ export const INLINE_PAYLOAD_MAX_BYTES = 30_000;
 
 export const payloadBlobName = (jobId: string) => `${jobId}/payload.json`;
 
+/**
+ * The payload as stored: JSON with U+2028 and U+2029 written as `\u2028`/`\u2029` escapes. Azurite
+ * refuses those characters raw inside a batch transaction (which creating a job is) with a 500 that
+ * looks like an outage, so such a payload got 503 on every try; escaped, JSON.parse restores them.
+ */
+export const payloadJson = (payload: unknown): string =>
+  JSON.stringify(payload).replace(/[\u2028\u2029]/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"));
+
 /** Stores the payload; returns the job fields that point at it. */
 export async function storePayload(
   blobs: BlobStore,

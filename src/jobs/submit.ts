@@ -4,7 +4,7 @@ import { StorageUnavailableError } from "../errors.js";
 import { type JobRecord, KeyTakenError, type Storage } from "../storage/types.js";
 import { jobHash, sha256 } from "./canonical.js";
 import { encodeMessage } from "./message.js";
-import { storePayload } from "./payload-store.js";
+import { payloadJson, storePayload } from "./payload-store.js";
 import { requeueIfStale } from "./repair.js";
 
 export interface SubmitInput {
@@ -39,7 +39,7 @@ export async function submitJob(
   const hash = jobHash(input.payload);
   const keys = dedupeKeys(input.owner, hash, input.idempotencyKey);
   const now = new Date();
-  const stored = await storePayload(storage.blobs, id, JSON.stringify(input.payload));
+  const stored = await storePayload(storage.blobs, id, payloadJson(input.payload));
   const job = {
     id,
     status: "queued" as const,
