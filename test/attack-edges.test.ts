@@ -59,6 +59,24 @@ describe("attacks at the edges of HTTP", () => {
     expect(String(problem.detail).length).toBeLessThanOrEqual(200);
   });
 
+  it("answers a method a path does not take with 405 and Allow, an unknown path with 404", async () => {
+    const { api } = await service();
+    const health = await api.inject({ method: "DELETE", url: "/health" });
+    expect(expectProblem(health, 405).detail).toContain("GET");
+    expect(health.headers.allow).toBe("GET, HEAD");
+    const jobs = await api.inject({ method: "PUT", url: "/jobs" });
+    expectProblem(jobs, 405);
+    expect(String(jobs.headers.allow).split(", ")).toContain("POST");
+    const download = await api.inject({
+      method: "POST",
+      url: "/jobs/00000000-0000-4000-8000-000000000000/download",
+    });
+    expect(expectProblem(download, 405).detail).toContain("GET");
+    expect(expectProblem(await api.inject({ method: "GET", url: "/nothing/here" }), 404).detail).toContain(
+      "No route",
+    );
+  });
+
   it("answers 415 to a compressed body, which nothing here decodes", async () => {
     const { api } = await service();
     for (const encoding of ["br", "gzip", "deflate, gzip"]) {

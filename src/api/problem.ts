@@ -64,10 +64,36 @@ export function installProblemHandlers(app: FastifyInstance, bodyLimit: number):
     else request.log.info({ status: p.status, code: (error as FastifyError).code }, p.message);
     return sendProblem(reply, p, clip(request.url.split("?")[0] ?? ""));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      new HttpProblem(404, `No route ${request.method} ${clip(request.url.split("?")[0] ?? "")}.`),
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = allowedMethods(request.server.declaredRoutes ?? [], path);
+    if (allowed.length > 0) {
+      reply.header("allow", allowed.join(", "));
+      return sendProblem(
+        reply,
+        new HttpProblem(
+          405,
+          `${request.method} is not allowed on ${clip(path)}; use ${allowed.join(" or ")}.`,
+        ),
+      );
+    }
+    return sendProblem(reply, new HttpProblem(404, `No route ${request.method} ${clip(path)}.`));
+  });
+}
+
+/** The methods the declared routes answer on `path` (a route's `:param` matches one segment, `*` the rest). */
+function allowedMethods(routes: readonly { method: string; url: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    const pattern = route.url
+      .split(/(:[^/]+|\*)/)
+      .map((part) => {
+        if (part === "*") return ".*";
+        if (part.startsWith(":")) return "[^/]+";
+        return part.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+      })
+      .join("");
+    if (new RegExp(`^${pattern}$`).test(path)) methods.add(route.method);
+  }
+  return [...methods].sort();
 }
