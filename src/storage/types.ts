@@ -31,6 +31,8 @@ export interface JobRecord {
   filename?: string;
   contentType?: string;
   size?: number;
+  /** Where a signed POST goes once the job is finished (checked against the allow list at submit). */
+  callbackUrl?: string;
   /** The table's ETag: the precondition of the next conditional write. */
   etag: string;
 }
@@ -39,7 +41,9 @@ export type NewJob = Omit<JobRecord, "etag" | "updatedUtc">;
 
 /** Fields a conditional update may change; `undefined` leaves a field as it is, `null` clears it. */
 export type JobPatch = {
-  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner">]?: JobRecord[K] | null;
+  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "callbackUrl">]?:
+    | JobRecord[K]
+    | null;
 };
 
 /** Job state in a table. Every write after `create` is conditional on an ETag. */

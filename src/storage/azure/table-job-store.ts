@@ -28,6 +28,7 @@ type JobEntity = {
   Filename?: string;
   ContentType?: string;
   Size?: number;
+  CallbackUrl?: string;
 };
 
 type KeyEntity = {
@@ -168,6 +169,7 @@ function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
   if (j.filename !== undefined) e.Filename = j.filename;
   if (j.contentType !== undefined) e.ContentType = j.contentType;
   if (j.size !== undefined) e.Size = j.size;
+  if (j.callbackUrl !== undefined) e.CallbackUrl = j.callbackUrl;
   return e;
 }
 
@@ -191,6 +193,7 @@ function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
     filename: e.Filename,
     contentType: e.ContentType,
     size: e.Size === undefined ? undefined : Number(e.Size),
+    callbackUrl: e.CallbackUrl,
     etag: e.etag,
   };
 }
