@@ -79,7 +79,7 @@ describe("the packed package", () => {
   it("holds the compiled code, its types, the CLI, README, LICENSE and CHANGELOG, and nothing else", () => {
     const top = [...new Set(packed.files.map((f) => f.split("/")[0]))].sort();
     expect(top).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "bin", "dist", "package.json"]);
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/praisonai-svc.js"]) {
+    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/cli.js", "bin/praisonai-svc.js"]) {
       expect(packed.files).toContain(file);
     }
     // No TypeScript sources (compiled), no source maps (they point at sources that are not shipped).

@@ -128,10 +128,6 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       { name: "startup_ratio", what: "`praisonai-svc api` ÷ bare Fastify", goal: { op: "<=", value: 1.5 } },
       { name: "startup_ms", what: "`praisonai-svc api` (ms)" },
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
-      {
-        name: "startup_lazy_tsx_ms",
-        what: "diagnostic: the same through a launcher that registers tsx late (what the CLI itself now does; ms)",
-      },
     ],
   },
   {
