@@ -8,6 +8,7 @@ import { sleep } from "../util/time.js";
 import { PollBackoff } from "./backoff.js";
 import type { CallbackSender } from "./callbacks.js";
 import { type ExecutionDeps, executeMessage } from "./execute.js";
+import { RetentionSchedule } from "./retention-schedule.js";
 
 export interface WorkerOptions {
   storage: Storage;
@@ -28,11 +29,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #active = new Set<Promise<void>>();
   readonly #stopPolling = new AbortController();
   readonly #shutdown = new AbortController();
+  readonly #retention: RetentionSchedule;
   #loop: Promise<void> | undefined;
 
   constructor(opts: WorkerOptions) {
     super();
     this.#opts = opts;
+    this.#retention = new RetentionSchedule(opts.storage, opts.config.retentionDays, opts.log);
     // Errors are reported as events; without a listener they must not crash the process.
     this.on("error", () => {});
   }
@@ -95,7 +98,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
         );
         this.emit("error", error);
       })
-      .finally(() => this.#active.delete(task));
+      .finally(() => {
+        this.#active.delete(task);
+        if (!this.#stopPolling.signal.aborted) this.#retention.poke();
+      });
     this.#active.add(task);
   }
 
@@ -112,6 +118,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       clearTimeout(timer);
     }
     await this.#opts.callbacks?.close();
+    await this.#retention.settled();
     await this.#opts.runner.close();
   }
 }

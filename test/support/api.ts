@@ -20,6 +20,8 @@ afterEach(async () => {
 
 export interface TestService {
   api: FastifyInstance;
+  /** The environment of the resources, without the outage (a second API on it sees storage whole). */
+  env: Record<string, string>;
   storage: Storage;
   config: ServiceConfig;
   /** Starts an in-process worker (stopped after the test). */
@@ -46,6 +48,7 @@ export async function testService(
   cleanups.push(() => api.close());
   return {
     api,
+    env: created.env,
     storage,
     config,
     startWorker() {
