@@ -7,6 +7,7 @@ import { ServiceApp } from "../src/app/service-app.js";
 import { loadConfig } from "../src/config/config.js";
 import { NonRetriableError } from "../src/errors.js";
 import { freePort } from "../src/local/azurite.js";
+import { checkCallbackUrl, parseCallbackHosts } from "../src/security/callback-policy.js";
 import { settle, testService } from "./support/api.js";
 import { callbackReceiver, verifyStandardWebhook } from "./support/callback-receiver.js";
 import { faultCluster, waitUntil } from "./support/fault-cluster.js";
@@ -238,6 +239,20 @@ describe("callback settings", () => {
         PRAISONAI_SVC_CALLBACK_SECRET: SECRET,
       }),
     ).toThrow(/PRAISONAI_SVC_CALLBACK_HOSTS entry "hooks.example.com\/path" is not valid/);
+  });
+
+  it("lets a bare host through on its scheme's default port only, and host:port on that port only", () => {
+    const hosts = parseCallbackHosts("hooks.example.com,api.example.com:443,127.0.0.1:9000", "H");
+    const allowed = (url: string) => "url" in checkCallbackUrl(url, hosts);
+    expect(allowed("https://hooks.example.com/a")).toBe(true);
+    expect(allowed("http://hooks.example.com/a")).toBe(true);
+    expect(allowed("https://hooks.example.com:8443/a")).toBe(false);
+    expect(allowed("https://api.example.com/a")).toBe(true); // 443 is https's default
+    expect(allowed("http://api.example.com/a")).toBe(false); // port 80
+    expect(allowed("http://127.0.0.1:9000/a")).toBe(true);
+    expect(allowed("http://127.0.0.1:9001/a")).toBe(false);
+    expect(allowed("http://127.0.0.1/a")).toBe(false);
+    expect(allowed("https://hooks.example.com.evil.test/a")).toBe(false);
   });
 
   it("accepts bare hosts, host:port and IPv6 entries", () => {
