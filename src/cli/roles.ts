@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { buildApi } from "../api/server.js";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
-import { inProcessRunner } from "../runner/in-process.js";
+import type { HandlerRunner } from "../runner/types.js";
 import type { Storage } from "../storage/types.js";
 import { Worker } from "../worker/worker.js";
 
@@ -17,17 +17,21 @@ export interface RoleDeps {
   version?: string;
 }
 
+export interface WorkerDeps extends RoleDeps {
+  createRunner(): HandlerRunner;
+}
+
 export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {
   const api = await buildApi({ ...deps, log: deps.log });
   const url = await api.listen({ port: deps.config.port, host: deps.config.host });
   return { api, url: url.replace("0.0.0.0", "127.0.0.1") };
 }
 
-export function startWorker(deps: RoleDeps): Worker {
+export function startWorker(deps: WorkerDeps): Worker {
   const worker = new Worker({
     storage: deps.storage,
     config: deps.config,
-    runner: inProcessRunner(deps.app.definition),
+    runner: deps.createRunner(),
     log: deps.log,
   });
   void worker.run();
