@@ -42,7 +42,6 @@ describe("loadConfig", () => {
       readRateLimit: 300,
       rateTable: "ratelimits",
       rateLimitOnError: "open",
-      retentionDays: 30,
       trustProxy: 0,
       connections: { table: undefined, queue: undefined, blob: undefined },
     });
@@ -85,7 +84,6 @@ describe("loadConfig", () => {
       PRAISONAI_SVC_READ_RATE_LIMIT: "300",
       PRAISONAI_SVC_RATE_TABLE: "ratelimits",
       PRAISONAI_SVC_RATE_LIMIT_ON_ERROR: "open",
-      PRAISONAI_SVC_RETENTION_DAYS: "30",
       PRAISONAI_SVC_TRUST_PROXY: "false",
     });
   });
