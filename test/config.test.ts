@@ -43,6 +43,11 @@ describe("loadConfig", () => {
       rateTable: "ratelimits",
       rateLimitOnError: "open",
       trustProxy: 0,
+      callbackHosts: [],
+      callbackSecret: undefined,
+      callbackUrl: "",
+      callbackRetryForMs: 86_400_000,
+      callbackBackoffMs: 5000,
       connections: { table: undefined, queue: undefined, blob: undefined },
     });
   });
@@ -85,6 +90,11 @@ describe("loadConfig", () => {
       PRAISONAI_SVC_RATE_TABLE: "ratelimits",
       PRAISONAI_SVC_RATE_LIMIT_ON_ERROR: "open",
       PRAISONAI_SVC_TRUST_PROXY: "false",
+      PRAISONAI_SVC_CALLBACK_HOSTS: "",
+      PRAISONAI_SVC_CALLBACK_SECRET: "",
+      PRAISONAI_SVC_CALLBACK_URL: "",
+      PRAISONAI_SVC_CALLBACK_RETRY_FOR: "86400",
+      PRAISONAI_SVC_CALLBACK_BACKOFF: "5",
     });
   });
 

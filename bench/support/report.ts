@@ -144,10 +144,6 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
         what: "`praisonai-svc api handlers.py` (ms): Python imports the file once for its name and schema",
       },
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
-      {
-        name: "startup_lazy_tsx_ms",
-        what: "diagnostic: the same through a launcher that registers tsx late (what the CLI itself now does; ms)",
-      },
     ],
   },
   {

@@ -1,11 +1,14 @@
 // The two roles a process can play, API and worker, each started from a loaded ServiceApp and its storage.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { viewJob } from "../api/job-link.js";
 import { buildApi } from "../api/server.js";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
 import type { HandlerRunner } from "../runner/types.js";
+import { allowedCallbackHost } from "../security/callback-policy.js";
 import type { Storage } from "../storage/types.js";
+import { CallbackSender } from "../worker/callbacks.js";
 import { Worker } from "../worker/worker.js";
 
 export interface RoleDeps {
@@ -33,8 +36,25 @@ export function startWorker(deps: WorkerDeps): Worker {
     config: deps.config,
     runner: deps.createRunner(),
     log: deps.log,
+    callbacks: callbackSender(deps),
   });
   void worker.run();
   deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
   return worker;
+}
+
+/** The worker's callback sender, or undefined when no signing secret is configured. */
+export function callbackSender({
+  config,
+  storage,
+}: Pick<RoleDeps, "config" | "storage">): CallbackSender | undefined {
+  if (!config.callbackSecret) return undefined;
+  return new CallbackSender({
+    queue: storage.queue,
+    secret: config.callbackSecret.reveal(),
+    allowed: (url) => allowedCallbackHost(url, config.callbackHosts),
+    render: (job) => viewJob(storage, config, job),
+    retryForMs: config.callbackRetryForMs,
+    backoffMs: config.callbackBackoffMs,
+  });
 }
