@@ -63,8 +63,8 @@ describe("the ARM template", () => {
     expect(ingress).toMatchObject({ external: true, targetPort: 8080, allowInsecure: false });
     expect(ingress.corsPolicy).toMatchObject({
       allowedOrigins: "[parameters('corsOrigins')]",
-      allowedMethods: ["GET", "POST", "OPTIONS"],
-      allowedHeaders: ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key"],
+      allowedMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+      allowedHeaders: ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key", "Last-Event-ID"],
       allowCredentials: false,
     });
     // What the WordPress widget reads from an answer, exactly as the service itself exposes it.

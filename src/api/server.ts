@@ -10,6 +10,7 @@ import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
+import { cancelRoutes } from "./routes/cancel.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobsRoutes } from "./routes/jobs.js";
 
@@ -62,6 +63,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   await installOpenApi(api, app, config, version);
   await api.register(healthRoutes, { app, version });
   await api.register(jobsRoutes, { app, storage, config });
+  await api.register(cancelRoutes, { storage, cancelCheckS: config.cancelCheckMs / 1000 });
   await api.register(adminRoutes, { storage });
   return api;
 }

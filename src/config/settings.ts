@@ -129,6 +129,12 @@ export const SETTINGS = {
     seconds(0, 3600),
     "Seconds before a failed job is retried; doubles with each failed delivery.",
   ),
+  cancelCheckMs: setting(
+    "PRAISONAI_SVC_CANCEL_CHECK",
+    "5",
+    seconds(0.1, 3600),
+    "Seconds between a running job's reads of its own row: a cancelled job's signal fires within this time.",
+  ),
   shutdownGraceMs: setting(
     "PRAISONAI_SVC_SHUTDOWN_GRACE",
     "30",

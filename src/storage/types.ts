@@ -2,7 +2,20 @@
 // the folders beside this file (azure/, memory/); only the place that assembles storage picks one.
 import { PraisonError } from "../errors.js";
 
-export type JobStatus = "queued" | "processing" | "done" | "error";
+export type JobStatus = "queued" | "processing" | "done" | "error" | "cancelled";
+
+/** Statuses a job never leaves. */
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["done", "error", "cancelled"];
+
+export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+/** What a running handler last reported through `ctx.progress`. */
+export interface JobProgress {
+  /** 0 to 1. */
+  fraction: number;
+  message?: string;
+  updatedUtc: Date;
+}
 
 /** A job's state as kept in the jobs table. */
 export interface JobRecord {
@@ -31,6 +44,8 @@ export interface JobRecord {
   filename?: string;
   contentType?: string;
   size?: number;
+  /** Last progress the handler reported (absent when it never did). */
+  progress?: JobProgress;
   /** The table's ETag: the precondition of the next conditional write. */
   etag: string;
 }

@@ -1,5 +1,11 @@
 // JobStore on Azure Table Storage: one partition, job rows keyed by job id, dedupe-key rows beside them.
-import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import {
+  type Edm,
+  odata,
+  type TableEntity,
+  type TableEntityResult,
+  type TransactionAction,
+} from "@azure/data-tables";
 import { AlreadyExistsError, ConcurrencyError } from "../../errors.js";
 import { type JobRecord, type JobStatus, type JobStore, KeyTakenError } from "../types.js";
 import { isStatus } from "./errors.js";
@@ -28,6 +34,9 @@ type JobEntity = {
   Filename?: string;
   ContentType?: string;
   Size?: number;
+  ProgressFraction?: number | Edm<"Double">;
+  ProgressMessage?: string;
+  ProgressUTC?: Date;
 };
 
 type KeyEntity = {
@@ -168,6 +177,12 @@ function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
   if (j.filename !== undefined) e.Filename = j.filename;
   if (j.contentType !== undefined) e.ContentType = j.contentType;
   if (j.size !== undefined) e.Size = j.size;
+  if (j.progress) {
+    // Explicitly a double: 0 and 1 would otherwise be stored as Int32, and a later 0.5 would change the column's type.
+    e.ProgressFraction = { value: j.progress.fraction, type: "Double" };
+    if (j.progress.message !== undefined) e.ProgressMessage = j.progress.message;
+    e.ProgressUTC = j.progress.updatedUtc;
+  }
   return e;
 }
 
@@ -191,6 +206,16 @@ function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
     filename: e.Filename,
     contentType: e.ContentType,
     size: e.Size === undefined ? undefined : Number(e.Size),
+    progress:
+      e.ProgressUTC === undefined
+        ? undefined
+        : {
+            fraction: Number(
+              typeof e.ProgressFraction === "object" ? e.ProgressFraction.value : (e.ProgressFraction ?? 0),
+            ),
+            message: e.ProgressMessage,
+            updatedUtc: new Date(e.ProgressUTC),
+          },
     etag: e.etag,
   };
 }
