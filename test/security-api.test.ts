@@ -228,7 +228,8 @@ describe("CORS", () => {
     expect(res.headers).toMatchObject({
       "access-control-allow-origin": ORIGIN,
       "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-      "access-control-allow-headers": "Content-Type, X-API-Key, Authorization, Idempotency-Key, Last-Event-ID",
+      "access-control-allow-headers":
+        "Content-Type, X-API-Key, Authorization, Idempotency-Key, Last-Event-ID",
       vary: "Origin",
     });
     expect(res.headers["access-control-allow-credentials"]).toBeUndefined();

@@ -11,6 +11,7 @@ import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
 import { cancelRoutes } from "./routes/cancel.js";
+import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobsRoutes } from "./routes/jobs.js";
 
@@ -64,6 +65,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   await api.register(healthRoutes, { app, version });
   await api.register(jobsRoutes, { app, storage, config });
   await api.register(cancelRoutes, { storage, cancelCheckS: config.cancelCheckMs / 1000 });
+  await api.register(eventRoutes, { storage, config });
   await api.register(adminRoutes, { storage });
   return api;
 }

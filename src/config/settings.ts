@@ -159,6 +159,24 @@ export const SETTINGS = {
     seconds(1, 600),
     "Seconds the API allows for one request.",
   ),
+  maxStreams: setting(
+    "PRAISONAI_SVC_MAX_STREAMS",
+    "500",
+    integer(0, 100_000),
+    "Open event streams (GET /jobs/{id}/events) per API replica; beyond it 503 + Retry-After; 0 turns streams off.",
+  ),
+  streamPollMs: setting(
+    "PRAISONAI_SVC_STREAM_POLL",
+    "1",
+    seconds(0.1, 60),
+    "Seconds between reads of a job row that event streams watch (one read per watched job, however many streams).",
+  ),
+  streamHeartbeatMs: setting(
+    "PRAISONAI_SVC_STREAM_HEARTBEAT",
+    "15",
+    seconds(1, 300),
+    "Seconds between keep-alive comments on an open event stream, so proxies do not close it.",
+  ),
   logLevel: setting(
     "PRAISONAI_SVC_LOG_LEVEL",
     "info",
