@@ -15,9 +15,10 @@ import { type Mode, type RunOptions, SIZES } from "./support/options.js";
 import { ROOT, stopAll } from "./support/procs.js";
 import { describeMachine, writeDoc, writeJson } from "./support/report.js";
 import { Results } from "./support/results.js";
+import { measureWake } from "./wake.js";
 import { measureWorker } from "./worker.js";
 
-const PHASES = ["api", "worker", "startup", "memory", "idle"] as const;
+const PHASES = ["api", "worker", "startup", "memory", "idle", "wake"] as const;
 type Phase = (typeof PHASES)[number];
 
 function options(argv: string[]): RunOptions & { only: Set<Phase> } {
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
       startup: ["3. Start-up", () => measureStartup(ctx)],
       memory: ["4. Memory", () => measureMemory(ctx)],
       idle: ["5. Idle cost", () => measureIdleCost(ctx)],
+      wake: ["7. Wake on submit", () => measureWake({ ...ctx, mode: opts.mode })],
     };
     for (const phase of PHASES) {
       if (!opts.only.has(phase)) continue;

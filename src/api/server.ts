@@ -6,6 +6,7 @@ import type { ServiceConfig } from "../config/config.js";
 import { setSecurityHeaders } from "../security/headers.js";
 import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
+import { createWaker } from "../worker/wake.js";
 import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
@@ -63,7 +64,10 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   await installSecurity(api, { config, submitCounter: storage.rateCounter });
   await installOpenApi(api, app, config, version);
   await api.register(healthRoutes, { app, version });
-  await api.register(jobsRoutes, { app, storage, config });
+  // Wake on submit: a worker on this machine listens on the loopback port (see src/worker/wake.ts).
+  const waker = config.wakePort > 0 ? createWaker(config.wakePort) : undefined;
+  if (waker) api.addHook("onClose", async () => waker.close());
+  await api.register(jobsRoutes, { app, storage, config, onEnqueued: waker?.wake });
   await api.register(cancelRoutes, { storage, cancelCheckS: config.cancelCheckMs / 1000 });
   await api.register(eventRoutes, { storage, config });
   await api.register(adminRoutes, { storage });

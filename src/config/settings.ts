@@ -117,6 +117,12 @@ export const SETTINGS = {
     seconds(0.01, 3600),
     "Longest wait, in seconds, between receives on an idle queue (the wait doubles up to it).",
   ),
+  wakePort: setting(
+    "PRAISONAI_SVC_WAKE_PORT",
+    "0",
+    integer(0, 65535),
+    "Loopback UDP port on which a worker hears that an API on the same machine just enqueued a job, so it receives at once instead of after its backoff; `run` and the deployment's default layout set it. 0: off (polling only).",
+  ),
   concurrency: setting(
     "PRAISONAI_SVC_CONCURRENCY",
     "1",

@@ -20,11 +20,13 @@ export interface JobsRouteDeps {
   app: ServiceApp;
   storage: Storage;
   config: ServiceConfig;
+  /** Called after a new job was enqueued (wakes a worker on this machine). */
+  onEnqueued?: () => void;
 }
 
 export async function jobsRoutes(
   api: FastifyInstance,
-  { app, storage, config }: JobsRouteDeps,
+  { app, storage, config, onEnqueued }: JobsRouteDeps,
 ): Promise<void> {
   const definition = app.definition;
   const bodySchema = payloadJsonSchema(definition.schema, app.options.example);
@@ -81,6 +83,7 @@ export async function jobsRoutes(
         { payload, owner: ownerOf(request), idempotencyKey },
         config.requeueAfterMs,
       );
+      if (created) onEnqueued?.();
       return reply
         .code(created ? 202 : 200)
         .header("location", `/jobs/${job.id}`)
