@@ -6,7 +6,7 @@ import type { ServiceConfig } from "../../config/config.js";
 import { HttpProblem } from "../../errors.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { isTerminal, type JobRecord, type JobStatus, type Storage } from "../../storage/types.js";
-import { findJob } from "../job-lookup.js";
+import { findJob, signDownload } from "../job-lookup.js";
 import { jobView, jobViewSchema, progressSchema, progressView } from "../job-view.js";
 import { JobWatchers } from "../live/job-watchers.js";
 import { formatEvent, HEARTBEAT, retryField, type SseEvent } from "../live/sse.js";
@@ -32,12 +32,6 @@ export async function eventRoutes(
     for (const close of [...open]) close();
   });
 
-  const sign = (job: JobRecord) =>
-    storage.blobs.sign(job.blobName as string, config.sasTtlMs, {
-      contentType: job.contentType ?? "application/octet-stream",
-      filename: job.filename,
-    });
-
   /** The events that tell a client who has seen `sent` about `row`: progress first, the status last. */
   async function eventsFor(row: JobRecord, sent: Sent): Promise<SseEvent[]> {
     const id = String(row.updatedUtc.getTime());
@@ -48,7 +42,8 @@ export async function eventRoutes(
       sent.progressAt = progressAt;
     }
     if (row.status !== sent.status) {
-      const url = row.status === "done" ? (await sign(row)).url : undefined;
+      const url =
+        row.status === "done" ? (await signDownload(storage.blobs, row, config.sasTtlMs)).url : undefined;
       events.push({ event: "status", id, data: jobView(row, url) });
       sent.status = row.status;
     }

@@ -8,7 +8,7 @@ import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
 import { YAML_TYPES } from "../body.js";
-import { findJob as getJob } from "../job-lookup.js";
+import { findJob as getJob, signDownload } from "../job-lookup.js";
 import { jobView, jobViewSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
 import { idParams, problems, READ } from "../route-schemas.js";
@@ -33,11 +33,7 @@ export async function jobsRoutes(
 
   const findJob = (request: FastifyRequest<{ Params: { id: string } }>) => getJob(storage.jobs, request);
 
-  const sign = (job: JobRecord) =>
-    storage.blobs.sign(job.blobName as string, config.sasTtlMs, {
-      contentType: job.contentType ?? "application/octet-stream",
-      filename: job.filename,
-    });
+  const sign = (job: JobRecord) => signDownload(storage.blobs, job, config.sasTtlMs);
 
   api.post(
     "/jobs",
