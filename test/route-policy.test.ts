@@ -14,7 +14,6 @@ const EXPECTED: Record<string, object> = {
   "HEAD /jobs/:id": caller("read"),
   "DELETE /jobs/:id": caller("read"),
   "GET /jobs/:id/events": caller("read"),
-  "HEAD /jobs/:id/events": caller("read"),
   "GET /jobs/:id/download": caller("read"),
   "HEAD /jobs/:id/download": caller("read"),
   "GET /admin/poison-queue": admin,

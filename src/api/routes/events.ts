@@ -54,6 +54,7 @@ export async function eventRoutes(
     "/jobs/:id/events",
     {
       config: { policy: READ },
+      exposeHeadRoute: false, // a HEAD would hold a stream open for nothing
       schema: {
         summary: "Stream a job's status and progress",
         description: `Server-Sent Events: \`status\` (the job object, as GET /jobs/{id} returns it) and \`progress\` ({fraction, message, updated_utc}) from the current state until the job is done, error or cancelled; then the stream ends. A comment line every ${config.streamHeartbeatMs / 1000} s keeps proxies from closing it. Each event's id is the row's version: send it back as Last-Event-ID to resume without repeats. At most ${config.maxStreams} open streams per replica (503 + Retry-After beyond); polling GET /jobs/{id} is always available.`,
