@@ -7,6 +7,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Azurite, startAzurite } from "../src/local/azurite.js";
 import { measureApi } from "./api.js";
+import { measureHistory } from "./history.js";
 import { measureIdleCost } from "./idle-cost.js";
 import { measureMemory } from "./memory.js";
 import { pythonPeer } from "./python.js";
@@ -18,7 +19,7 @@ import { Results } from "./support/results.js";
 import { measureWake } from "./wake.js";
 import { measureWorker } from "./worker.js";
 
-const PHASES = ["api", "worker", "startup", "memory", "idle", "wake"] as const;
+const PHASES = ["api", "worker", "startup", "memory", "idle", "history", "wake"] as const;
 type Phase = (typeof PHASES)[number];
 
 function options(argv: string[]): RunOptions & { only: Set<Phase> } {
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
       startup: ["3. Start-up", () => measureStartup(ctx)],
       memory: ["4. Memory", () => measureMemory(ctx)],
       idle: ["5. Idle cost", () => measureIdleCost(ctx)],
-      wake: ["7. Wake on submit", () => measureWake({ ...ctx, mode: opts.mode })],
+      history: ["6. Job history", () => measureHistory(ctx)],
+      wake: ["8. Wake on submit", () => measureWake({ ...ctx, mode: opts.mode })],
     };
     for (const phase of PHASES) {
       if (!opts.only.has(phase)) continue;

@@ -15,6 +15,7 @@ function template(layout: WorkerLayout = "single", env: string[] = []) {
     jobReplicaTimeoutSeconds: 1800,
     cors: true,
     storage: settings.storage,
+    retentionDays: settings.retentionDays,
   }) as Obj;
 }
 const resources = (t: Obj) => t.resources as Obj[];
@@ -133,6 +134,21 @@ describe("the ARM template", () => {
     });
   });
 
+  it("deletes outputs after PRAISONAI_SVC_RETENTION_DAYS, the days the worker keeps job rows, and keeps them with 0", () => {
+    const policy = props(
+      one(
+        template("single", ["PRAISONAI_SVC_RETENTION_DAYS=7"]),
+        "Microsoft.Storage/storageAccounts/managementPolicies",
+      ),
+    ).policy as Obj;
+    expect((policy.rules as Obj[])[0]?.definition).toMatchObject({
+      actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } } },
+    });
+    const keepAll = template("single", ["PRAISONAI_SVC_RETENTION_DAYS=0"]);
+    expect(ofType(keepAll, "Microsoft.Storage/storageAccounts/managementPolicies")).toEqual([]);
+    expect(() => deploySettings(["PRAISONAI_SVC_RETENTION_DAYS=-1"])).toThrow(/PRAISONAI_SVC_RETENTION_DAYS/);
+  });
+
   it("caps log ingestion below 500 MB a day and samples App Insights at 10%", () => {
     const t = template();
     const workspace = props(one(t, "Microsoft.OperationalInsights/workspaces"));
@@ -149,10 +165,12 @@ describe("the ARM template", () => {
 
   it.each(WORKER_LAYOUTS)("never holds a secret as a plain value (%s layout)", (layout) => {
     const t = template(layout);
+    const secrets: string[] = [];
     for (const o of objects(t.resources)) {
       // Every secret's value is computed inside Azure or comes from the secure parameter.
       if (Array.isArray(o.secrets)) {
         for (const s of o.secrets as Obj[]) {
+          secrets.push(String(s.name));
           expect(String(s.value)).toMatch(
             /^\[(concat\(.*listKeys|listCredentials|reference|parameters\('apiKeys'\))/,
           );
@@ -163,6 +181,17 @@ describe("the ARM template", () => {
         throw new Error(`${o.name} is a plain value`);
       }
     }
+    // The loop above saw every secret it vouches for (the API keys only on the app that serves the API).
+    expect(new Set(secrets)).toEqual(
+      new Set([
+        "storage-conn",
+        "table-conn",
+        "queue-conn",
+        "appinsights-conn",
+        "registry-password",
+        "api-keys",
+      ]),
+    );
     const text = JSON.stringify(t);
     expect(text).not.toMatch(/AccountKey=[A-Za-z0-9+/]/);
     expect(t.parameters).toMatchObject({ apiKeys: { type: "securestring" } });

@@ -1,5 +1,5 @@
 // The job object clients see (snake_case, as in the spec); the WordPress widget and curl users depend on these names.
-import { type JobProgress, type JobRecord, type JobStatus, TERMINAL_STATUSES } from "../storage/types.js";
+import { JOB_STATUSES, type JobProgress, type JobStatus, type JobSummary } from "../storage/types.js";
 
 export interface JobView {
   job_id: string;
@@ -16,7 +16,8 @@ export interface JobView {
   progress?: { fraction: number; message: string | null; updated_utc: string };
 }
 
-export function jobView(job: JobRecord, downloadUrl?: string): JobView {
+/** A job as a client sees it: from its row (with progress) or from a listing's summary (without). */
+export function jobView(job: JobSummary & { progress?: JobProgress }, downloadUrl?: string): JobView {
   const view: JobView = {
     job_id: job.id,
     status: job.status,
@@ -59,7 +60,7 @@ export const jobViewSchema = {
     job_id: { type: "string", format: "uuid" },
     status: {
       type: "string",
-      enum: ["queued", "processing", ...TERMINAL_STATUSES],
+      enum: [...JOB_STATUSES],
       description: "done, error and cancelled are terminal.",
     },
     created_utc: { type: "string", format: "date-time" },

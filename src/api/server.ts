@@ -12,8 +12,10 @@ import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
 import { cancelRoutes } from "./routes/cancel.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
+import { historyRoutes } from "./routes/history.js";
 import { jobsRoutes } from "./routes/jobs.js";
 
 export interface ApiOptions {
@@ -70,6 +72,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   await api.register(jobsRoutes, { app, storage, config, onEnqueued: waker?.wake });
   await api.register(cancelRoutes, { storage, cancelCheckS: config.cancelCheckMs / 1000 });
   await api.register(eventRoutes, { storage, config });
+  await api.register(historyRoutes, { storage });
   await api.register(adminRoutes, { storage });
+  await api.register(dashboardRoutes, { app });
   return api;
 }

@@ -3,7 +3,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import { freePort } from "../../src/local/azurite.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(ROOT, "bin", "praisonai-svc.js");
@@ -94,16 +93,25 @@ export function runCli(
   return proc;
 }
 
-/** Starts `praisonai-svc api` on a free port and waits for /health. */
+/**
+ * Starts `praisonai-svc api` on port 0 and reads the port it bound from its "API listening" line (logged once
+ * storage is connected), so no port is freed here for another process to take first. Logs at info at least.
+ */
 export async function startApiProcess(
   file: string,
   env: Record<string, string>,
 ): Promise<{ proc: CliProcess; url: string }> {
-  const port = await freePort();
-  const proc = runCli(["api", file, "--port", String(port)], { env: { HOST: "127.0.0.1", ...env } });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, proc);
-  return { proc, url };
+  const level = env.PRAISONAI_SVC_LOG_LEVEL === "debug" || env.PRAISONAI_SVC_LOG_LEVEL === "trace";
+  const proc = runCli(["api", file, "--port", "0"], {
+    env: {
+      HOST: "127.0.0.1",
+      ...env,
+      PRAISONAI_SVC_LOG_LEVEL: level ? (env.PRAISONAI_SVC_LOG_LEVEL as string) : "info",
+    },
+  });
+  const [, url] = await proc.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/, 60_000);
+  await waitForHealth(url as string, proc);
+  return { proc, url: url as string };
 }
 
 export async function waitForHealth(url: string, proc?: CliProcess, timeoutMs = 20_000): Promise<void> {

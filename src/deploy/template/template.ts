@@ -57,7 +57,11 @@ export function buildTemplate(input: AppsInput): Record<string, Json> {
       description: `Job service on Azure Container Apps, worker layout: ${input.layout}. Regenerated on every deploy.`,
     },
     parameters: PARAMETERS,
-    resources: [...storageResources(input.storage), ...monitoringResources(), ...appResources(input)],
+    resources: [
+      ...storageResources(input.storage, input.retentionDays),
+      ...monitoringResources(),
+      ...appResources(input),
+    ],
     outputs: {
       apiUrl: {
         type: "string",
