@@ -25,20 +25,13 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
   await ourStorage(conn, ns);
   const starters: Record<string, Starter> = {
     startup_ms: (port) => startService("api", serviceEnv(conn, ns), { port, quiet: true }),
-    // Diagnostic: the same CLI and handlers file with tsx registered only after the CLI's own modules loaded.
-    startup_lazy_tsx_ms: (port) =>
-      startProcess(
-        "praisonai-svc api, tsx registered late",
-        process.execPath,
-        [
-          path.join(FIXTURES, "launch-lazy-tsx.mjs"),
-          "api",
-          path.join(FIXTURES, "noop-handlers.ts"),
-          "--port",
-          String(port),
-        ],
-        { env: { HOST: "127.0.0.1", ...serviceEnv(conn, ns) }, quiet: true },
-      ),
+    // The same with a handlers.py: one Python process imports it to learn its name and schema, then exits.
+    startup_python_handlers_ms: (port) =>
+      startService("api", serviceEnv(conn, ns), {
+        port,
+        quiet: true,
+        file: path.join(FIXTURES, "noop-handlers.py"),
+      }),
     bare_startup_ms: (port) =>
       startProcess("bare fastify", process.execPath, [path.join(FIXTURES, "bare-server.mjs")], {
         env: { PORT: String(port) },

@@ -19,6 +19,8 @@ export interface Sizes {
   /** Jobs submitted but not yet done, kept by the feeder: the queue never runs dry, nor deep. */
   e2eDepth: number;
   pickupBusyJobs: number;
+  /** No-op runs per runner for the Python runner's per-job overhead (after a warm-up). */
+  runnerOverheadRuns: number;
   pickupIdleSamples: number;
   /** PRAISONAI_SVC_POLL_MAX (s) of the after-idle pickup measurement; POLL_MIN is a 30th of it, as by default. */
   pickupIdlePollMaxS: number;
@@ -45,6 +47,7 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 3,
     e2eDepth: 24,
     pickupBusyJobs: 40,
+    runnerOverheadRuns: 2000,
     pickupIdleSamples: 5,
     pickupIdlePollMaxS: 3,
     startupRepeats: 5,
@@ -54,16 +57,19 @@ export const SIZES: Record<Mode, Sizes> = {
     historyJobs: 10_000,
   },
   quick: {
-    rounds: 2,
-    loadSeconds: 0.8,
+    // More, shorter rounds than before (2 of 0.8 s): the API ratios are medians of per-round pairs, and
+    // five pairs agree with the full run where two did not (docs/performance.md, "How stable").
+    rounds: 5,
+    loadSeconds: 0.5,
     loadMax: 5000,
-    warmup: 100,
+    warmup: 200,
     seededJobs: 32,
     e2eWarmup: 5,
     e2eSegment: 30,
     e2eSegments: 2,
     e2eDepth: 24,
     pickupBusyJobs: 10,
+    runnerOverheadRuns: 500,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 1.5,
     startupRepeats: 3,
@@ -85,6 +91,7 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 1,
     e2eDepth: 8,
     pickupBusyJobs: 3,
+    runnerOverheadRuns: 20,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 0.6,
     startupRepeats: 1,

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from "fastify";
 import { HttpProblem } from "../errors.js";
 import { ADMIN_PRINCIPAL } from "../security/auth.js";
-import type { BlobStore, JobRecord, JobStore, SignedUrl } from "../storage/types.js";
+import type { JobRecord, JobStore } from "../storage/types.js";
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -31,12 +31,4 @@ export async function findJob(
     job && (job.owner === request.principal || (admin && request.principal === ADMIN_PRINCIPAL));
   if (!allowed) throw unknownJob(id);
   return job;
-}
-
-/** A fresh read-only link to a done job's file, valid for `ttlMs`, that downloads under its filename. */
-export function signDownload(blobs: BlobStore, job: JobRecord, ttlMs: number): Promise<SignedUrl> {
-  return blobs.sign(job.blobName as string, ttlMs, {
-    contentType: job.contentType ?? "application/octet-stream",
-    filename: job.filename,
-  });
 }

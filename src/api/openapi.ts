@@ -1,22 +1,20 @@
 // The OpenAPI document (/openapi.json) and interactive docs (/docs), generated from the routes and the handler's schema.
 import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance } from "fastify";
-import { type ZodType, z } from "zod";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceApp } from "../app/service-app.js";
+import type { PayloadValidator } from "../app/validator.js";
 import type { ServiceConfig } from "../config/config.js";
 import { DOCS_CSP } from "../security/headers.js";
 import { type RoutePolicy, withPolicy } from "../security/route-policy.js";
 
 /** The payload's JSON Schema (input side), or any object when the handler has no schema. */
-export function payloadJsonSchema(schema: ZodType | undefined, example?: unknown): Record<string, unknown> {
-  const examples = example === undefined ? {} : { examples: [example] };
-  if (!schema) return { type: "object", additionalProperties: true, ...examples };
-  const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
-    io: "input",
-    unrepresentable: "any",
-  }) as Record<string, unknown>;
-  return { ...json, ...examples };
+export function payloadJsonSchema(
+  validator: PayloadValidator | undefined,
+  example?: unknown,
+): Record<string, unknown> {
+  const examples = example === undefined || example === null ? {} : { examples: [example] };
+  if (!validator) return { type: "object", additionalProperties: true, ...examples };
+  return { ...validator.jsonSchema(), ...examples };
 }
 
 type SecurityScheme =
@@ -56,8 +54,37 @@ export async function installOpenApi(
   const policy: RoutePolicy = config.docsPublic
     ? { access: "public", rate: "none", storage: false, page: { csp: DOCS_CSP } }
     : { access: "caller", rate: "read", storage: false, page: { csp: DOCS_CSP } };
+  // The interactive docs (@fastify/swagger-ui, its static-file server and a YAML writer) are loaded by the
+  // first /docs request, not at start-up, where they cost ~0.1 s that /health would wait for.
+  let ui: Promise<FastifyInstance> | undefined;
+  const serveUi = async (request: FastifyRequest, reply: FastifyReply) => {
+    ui ??= docsUi(api.swagger() as unknown as Record<string, unknown>);
+    ui.catch(() => {
+      ui = undefined; // a failed load is tried again by the next request
+    });
+    const res = await (await ui).inject({ method: "GET", url: request.url, headers: request.headers });
+    for (const name of ["content-type", "location", "cache-control", "etag", "last-modified"]) {
+      const value = res.headers[name];
+      if (value !== undefined) reply.header(name, value);
+    }
+    return reply.code(res.statusCode).send(res.rawPayload);
+  };
   await withPolicy(api, policy, async (docs) => {
-    await docs.register(swaggerUi, { routePrefix: "/docs" });
+    docs.get("/docs", { schema: { hide: true } }, serveUi);
+    docs.get("/docs/*", { schema: { hide: true } }, serveUi);
     docs.get("/openapi.json", { schema: { hide: true } }, async () => api.swagger());
   });
+}
+
+/** A private Fastify instance serving swagger-ui for the finished OpenAPI document; /docs requests are passed to it. */
+async function docsUi(document: Record<string, unknown>): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([
+    import("fastify"),
+    import("@fastify/swagger-ui"),
+  ]);
+  const ui = Fastify({ logger: false });
+  await ui.register(swagger, { mode: "static", specification: { document: document as never } });
+  await ui.register(swaggerUi, { routePrefix: "/docs" });
+  await ui.ready();
+  return ui;
 }

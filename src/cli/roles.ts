@@ -1,11 +1,14 @@
 // The two roles a process can play, API and worker, each started from a loaded ServiceApp and its storage.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { viewJob } from "../api/job-link.js";
 import { buildApi } from "../api/server.js";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
-import { inProcessRunner } from "../runner/in-process.js";
+import type { HandlerRunner } from "../runner/types.js";
+import { allowedCallbackHost } from "../security/callback-policy.js";
 import type { Storage } from "../storage/types.js";
+import { CallbackSender } from "../worker/callbacks.js";
 import { Worker } from "../worker/worker.js";
 
 export interface RoleDeps {
@@ -17,20 +20,41 @@ export interface RoleDeps {
   version?: string;
 }
 
+export interface WorkerDeps extends RoleDeps {
+  createRunner(): HandlerRunner;
+}
+
 export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {
   const api = await buildApi({ ...deps, log: deps.log });
   const url = await api.listen({ port: deps.config.port, host: deps.config.host });
   return { api, url: url.replace("0.0.0.0", "127.0.0.1") };
 }
 
-export function startWorker(deps: RoleDeps): Worker {
+export function startWorker(deps: WorkerDeps): Worker {
   const worker = new Worker({
     storage: deps.storage,
     config: deps.config,
-    runner: inProcessRunner(deps.app.definition),
+    runner: deps.createRunner(),
     log: deps.log,
+    callbacks: callbackSender(deps),
   });
   void worker.run();
   deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
   return worker;
+}
+
+/** The worker's callback sender, or undefined when no signing secret is configured. */
+export function callbackSender({
+  config,
+  storage,
+}: Pick<RoleDeps, "config" | "storage">): CallbackSender | undefined {
+  if (!config.callbackSecret) return undefined;
+  return new CallbackSender({
+    queue: storage.queue,
+    secret: config.callbackSecret.reveal(),
+    allowed: (url) => allowedCallbackHost(url, config.callbackHosts),
+    render: (job) => viewJob(storage, config, job),
+    retryForMs: config.callbackRetryForMs,
+    backoffMs: config.callbackBackoffMs,
+  });
 }

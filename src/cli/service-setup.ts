@@ -6,7 +6,7 @@ import { loadConfig, requireConnections, type ServiceConfig } from "../config/co
 import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../storage/types.js";
 import { CliError } from "./errors.js";
-import { loadApp, resolveHandlerFile, serviceVersion } from "./load-app.js";
+import { type LoadedService, loadService, resolveHandlerFile, serviceVersion } from "./load-app.js";
 import { createLogger } from "./log.js";
 
 export interface SetupOptions {
@@ -18,6 +18,8 @@ export interface SetupOptions {
 
 export interface ServiceSetup {
   app: ServiceApp;
+  /** Runs the handler: in-process for TypeScript/JavaScript, a pool of Python processes for handlers.py. */
+  createRunner: LoadedService["createRunner"];
   config: ServiceConfig;
   /** The environment the configuration was read from (with --port applied). */
   env: Record<string, string | undefined>;
@@ -33,14 +35,21 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   if (opts.port !== undefined) env.PORT = opts.port;
   const config = loadConfig(env);
   const file = resolveHandlerFile(opts.file);
-  const app = await loadApp(file);
+  const log = createLogger(config, opts.role);
+  const { app, createRunner } = await loadService(file, {
+    config,
+    env,
+    log,
+    runsJobs: opts.role === "worker",
+  });
   return {
     app,
+    createRunner,
     config,
     env,
     file,
     projectDir: path.dirname(file),
-    log: createLogger(config, opts.role),
+    log,
     version: serviceVersion(app, file),
   };
 }

@@ -12,6 +12,8 @@ export interface SubmitInput {
   /** Who submits (key id or token subject); dedupe never crosses owners. */
   owner: string;
   idempotencyKey?: string;
+  /** Checked by the caller against the allow list; kept in the row for the worker. */
+  callbackUrl?: string;
 }
 
 export interface SubmitResult {
@@ -50,6 +52,7 @@ export async function submitJob(
     releases: 0,
     jobHash: hash,
     owner: input.owner,
+    ...(input.callbackUrl ? { callbackUrl: input.callbackUrl } : {}),
     ...stored,
   };
 

@@ -48,6 +48,8 @@ export interface JobRecord {
   size?: number;
   /** Last progress the handler reported (absent when it never did). */
   progress?: JobProgress;
+  /** Where a signed POST goes once the job is finished (checked against the allow list at submit). */
+  callbackUrl?: string;
   /** The dedupe keys claimed with the job (set by the store from `create`'s keys; retention deletes them). */
   dedupeKeys?: string[];
   /** The table's ETag: the precondition of the next conditional write. */
@@ -97,9 +99,10 @@ export const MAX_PAGE = 1000;
 
 /** Fields a conditional update may change; `undefined` leaves a field as it is, `null` clears it. */
 export type JobPatch = {
-  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "dedupeKeys">]?:
-    | JobRecord[K]
-    | null;
+  [K in Exclude<
+    keyof JobRecord,
+    "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "callbackUrl" | "dedupeKeys"
+  >]?: JobRecord[K] | null;
 };
 
 /** Job state in a table. Every write after `create` is conditional on an ETag. */

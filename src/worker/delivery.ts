@@ -7,6 +7,7 @@ import { encodePoisonRecord } from "../jobs/poison.js";
 import { type JobPatch, type JobRecord, MAX_VISIBILITY_MS, type Storage } from "../storage/types.js";
 import { sanitizeFilename } from "../util/content-disposition.js";
 import { truncateUtf8, withRetries } from "../util/time.js";
+import type { CallbackSender } from "./callbacks.js";
 import { fencedUpdate, STORAGE_RETRY_DELAYS_MS } from "./fenced-update.js";
 import { HeldRow } from "./held-row.js";
 import type { MessageLease } from "./lease.js";
@@ -44,6 +45,8 @@ export class Delivery {
     readonly lease: MessageLease,
     /** Real deliveries of the job so far, this one included (shutdown releases do not count). */
     readonly deliveries: number,
+    /** Sends the job's callback once it is finished; absent when callbacks are not configured. */
+    private readonly callbacks?: CallbackSender,
   ) {
     this.row = new HeldRow(storage.jobs, job, log);
     this.#progress = new ProgressThrottle((progress) => this.row.write({ progress }));
@@ -85,9 +88,11 @@ export class Delivery {
       size: file.data.byteLength,
       errorMsg: null,
     };
-    if (!(await fencedUpdate(storage.jobs, job, patch))) {
+    const committed = await fencedUpdate(storage.jobs, job, patch);
+    if (!committed) {
       await storage.blobs.delete(blobName).catch(() => {});
-      if (await this.#wasCancelled()) return this.cancelled();
+      const cancelled = await this.#cancelledRow();
+      if (cancelled) return this.cancelled(cancelled);
       log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
       return "lost";
     }
@@ -96,7 +101,7 @@ export class Delivery {
       { attempt: job.attempt, ms: Math.round(ms), size: file.data.byteLength, outcome: "done" },
       "job done",
     );
-    await this.#finish();
+    await this.#finish(committed);
     return "done";
   }
 
@@ -108,8 +113,15 @@ export class Delivery {
     const { storage, log } = this;
     const { job, progress } = await this.#settle();
     const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
-    if (!(await fencedUpdate(storage.jobs, job, { ...progress, status: "error", errorMsg, retryCount }))) {
-      if (await this.#wasCancelled()) return this.cancelled();
+    const failed = await fencedUpdate(storage.jobs, job, {
+      ...progress,
+      status: "error",
+      errorMsg,
+      retryCount,
+    });
+    if (!failed) {
+      const cancelled = await this.#cancelledRow();
+      if (cancelled) return this.cancelled(cancelled);
       log.warn({}, "job changed before its failure was recorded; leaving it to the newer delivery");
       return "lost";
     }
@@ -121,7 +133,7 @@ export class Delivery {
         log.error({ err: error }, "could not write the poison record; the job is failed all the same"),
       );
     }
-    await this.#finish();
+    await this.#finish(failed);
     return "failed";
   }
 
@@ -138,7 +150,8 @@ export class Delivery {
       messageId: null,
     };
     if (!(await fencedUpdate(this.storage.jobs, job, patch))) {
-      return (await this.#wasCancelled()) ? this.cancelled() : "lost";
+      const cancelled = await this.#cancelledRow();
+      return cancelled ? this.cancelled(cancelled) : "lost";
     }
     const delay = retryDelayMs(this.config.retryBackoffMs, deliveries);
     await this.lease.release(delay);
@@ -155,32 +168,51 @@ export class Delivery {
     // One try (no 1-3-9 s retries): the grace period is over. If it fails the message reappears anyway.
     const patch: JobPatch = { ...progress, status: "queued", releases: job.releases + 1, messageId: null };
     if (!(await fencedUpdate(this.storage.jobs, job, patch, { retryDelaysMs: [] }))) {
-      return (await this.#wasCancelled()) ? this.cancelled() : "lost";
+      const cancelled = await this.#cancelledRow();
+      return cancelled ? this.cancelled(cancelled) : "lost";
     }
     await this.lease.release(0);
     this.log.warn({ outcome: "released" }, "shutting down: job handed back to the queue");
     return "released";
   }
 
-  /** The job was cancelled by a client: nothing is written (the row says so already), the message goes. */
-  async cancelled(): Promise<Outcome> {
+  /**
+   * The job was cancelled by a client: nothing is written (the row says so already); the message goes, or
+   * carries the job's callback. `row` is the cancelled row when the caller has read it.
+   */
+  async cancelled(row?: JobRecord): Promise<Outcome> {
     await this.#settle();
     this.log.info(
       { attempt: this.job.attempt, outcome: "cancelled" },
       "job cancelled; its result is discarded",
     );
-    await this.#finish();
+    const now = row ?? (await this.#cancelledRow()) ?? { ...this.job, status: "cancelled" as const };
+    await this.#finish(now);
     return "cancelled";
   }
 
-  /** After a write met a changed row: was the change a cancel? */
-  async #wasCancelled(): Promise<boolean> {
+  /** After a write met a changed row: the row, if the change was a cancel. */
+  async #cancelledRow(): Promise<JobRecord | undefined> {
     const now = await this.storage.jobs.get(this.job.id).catch(() => undefined);
-    return now?.status === "cancelled";
+    return now?.status === "cancelled" ? now : undefined;
   }
 
-  /** Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it. */
-  async #finish(): Promise<void> {
+  /**
+   * Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it.
+   * A job with a callback keeps its message until the callback is delivered (the sender settles it).
+   */
+  async #finish(finished: JobRecord): Promise<void> {
+    if (finished.callbackUrl && this.callbacks) {
+      await this.lease.stop();
+      this.callbacks.send(finished, this.lease.message, this.log);
+      return;
+    }
+    if (finished.callbackUrl) {
+      this.log.warn(
+        { event: "callback_not_sent" },
+        "the job has a callback but this worker has no PRAISONAI_SVC_CALLBACK_SECRET; not sent",
+      );
+    }
     try {
       await this.lease.complete();
     } catch (error) {

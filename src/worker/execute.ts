@@ -6,6 +6,7 @@ import { decodeMessage } from "../jobs/message.js";
 import { loadPayload } from "../jobs/payload-store.js";
 import type { HandlerRunner } from "../runner/types.js";
 import { isTerminal, type JobRecord, type QueueMessage, type Storage } from "../storage/types.js";
+import type { CallbackSender } from "./callbacks.js";
 import { Delivery, type Outcome } from "./delivery.js";
 import { fencedUpdate } from "./fenced-update.js";
 import { JobCancelledError, JobTimeoutError, ShutdownError } from "./job-errors.js";
@@ -20,6 +21,8 @@ export interface ExecutionDeps {
   log: JobLogger & { child(bindings: object): JobLogger };
   /** Aborts when the worker must give its jobs back (shutdown grace period over). */
   shutdown: AbortSignal;
+  /** Sends finished jobs' callbacks; absent when callbacks are not configured. */
+  callbacks?: CallbackSender;
 }
 
 export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Promise<Outcome> {
@@ -34,6 +37,11 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
   const log = deps.log.child({ jobId, messageId: msg.messageId, dequeueCount: msg.dequeueCount });
   const job = await storage.jobs.get(jobId);
   if (!job || isTerminal(job.status)) {
+    if (job?.callbackUrl && deps.callbacks) {
+      // The message of a finished (or cancelled) job with a callback is back: the callback has not been delivered yet.
+      deps.callbacks.send(job, msg, log);
+      return "skipped";
+    }
     // Unknown (taken back by the API), finished or cancelled: a duplicate delivery is a no-op, a cancelled job never runs.
     await storage.queue.delete(msg);
     return "skipped";
@@ -55,7 +63,7 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
   const lease = new MessageLease(storage.queue, msg, config.visibilityTimeoutMs, log);
   if (deliveries > config.maxDequeue) {
     const last = job.errorMsg ?? "the worker stopped without reporting (crash, kill or restart)";
-    const delivery = new Delivery(storage, config, log, job, lease, deliveries);
+    const delivery = new Delivery(storage, config, log, job, lease, deliveries, deps.callbacks);
     return delivery.fail(`Job failed on all ${config.maxDequeue} deliveries; last error: ${last}`, {
       retryCount: config.maxDequeue,
       poison: true,
@@ -64,7 +72,8 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
 
   const claimed = await claim(deps, job, msg, deliveries);
   if (!claimed) return "skipped";
-  return run(deps, log, new Delivery(storage, config, log, claimed, lease.start(), deliveries));
+  const delivery = new Delivery(storage, config, log, claimed, lease.start(), deliveries, deps.callbacks);
+  return run(deps, log, delivery);
 }
 
 /** Conditional claim; undefined when another delivery changed the job first. */

@@ -6,8 +6,9 @@ import type { ServiceConfig } from "../../config/config.js";
 import { HttpProblem } from "../../errors.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { isTerminal, type JobRecord, type JobStatus, type Storage } from "../../storage/types.js";
-import { findJob, signDownload } from "../job-lookup.js";
-import { jobView, jobViewSchema, progressSchema, progressView } from "../job-view.js";
+import { viewJob } from "../job-link.js";
+import { findJob } from "../job-lookup.js";
+import { jobViewSchema, progressSchema, progressView } from "../job-view.js";
 import { JobWatchers } from "../live/job-watchers.js";
 import { formatEvent, HEARTBEAT, retryField, type SseEvent } from "../live/sse.js";
 import { idParams, problems, READ } from "../route-schemas.js";
@@ -42,9 +43,7 @@ export async function eventRoutes(
       sent.progressAt = progressAt;
     }
     if (row.status !== sent.status) {
-      const url =
-        row.status === "done" ? (await signDownload(storage.blobs, row, config.sasTtlMs)).url : undefined;
-      events.push({ event: "status", id, data: jobView(row, url) });
+      events.push({ event: "status", id, data: await viewJob(storage, config, row) });
       sent.status = row.status;
     }
     return events;

@@ -30,6 +30,7 @@ export type JobEntity = {
   ProgressFraction?: number | Edm<"Double">;
   ProgressMessage?: string;
   ProgressUTC?: Date;
+  CallbackUrl?: string;
 };
 
 export function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
@@ -63,6 +64,7 @@ export function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
     if (j.progress.message !== undefined) e.ProgressMessage = j.progress.message;
     e.ProgressUTC = j.progress.updatedUtc;
   }
+  if (j.callbackUrl !== undefined) e.CallbackUrl = j.callbackUrl;
   return e;
 }
 
@@ -97,6 +99,7 @@ export function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
             message: e.ProgressMessage,
             updatedUtc: new Date(e.ProgressUTC),
           },
+    callbackUrl: e.CallbackUrl,
     etag: e.etag,
   };
 }
