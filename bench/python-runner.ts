@@ -45,7 +45,8 @@ export async function measureRunnerOverhead(ctx: {
     for (let i = -Math.min(100, runs); i < runs; i++) {
       for (const key of ["inprocess", "python"] as const) {
         const t0 = performance.now();
-        await runners[key].run({ n: i }, { jobId: `bench-${i}`, attempt: 1, signal, log: silent });
+        const ctx = { jobId: `bench-${i}`, attempt: 1, signal, log: silent, progress: () => {} };
+        await runners[key].run({ n: i }, ctx);
         if (i >= 0) samples[key].push(performance.now() - t0);
       }
     }

@@ -16,9 +16,10 @@ import { type Mode, type RunOptions, SIZES } from "./support/options.js";
 import { ROOT, stopAll } from "./support/procs.js";
 import { describeMachine, writeDoc, writeJson } from "./support/report.js";
 import { Results } from "./support/results.js";
+import { measureWake } from "./wake.js";
 import { measureWorker } from "./worker.js";
 
-const PHASES = ["api", "worker", "startup", "memory", "idle", "history"] as const;
+const PHASES = ["api", "worker", "startup", "memory", "idle", "history", "wake"] as const;
 type Phase = (typeof PHASES)[number];
 
 function options(argv: string[]): RunOptions & { only: Set<Phase> } {
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
       memory: ["4. Memory", () => measureMemory(ctx)],
       idle: ["5. Idle cost", () => measureIdleCost(ctx)],
       history: ["6. Job history", () => measureHistory(ctx)],
+      wake: ["8. Wake on submit", () => measureWake({ ...ctx, mode: opts.mode })],
     };
     for (const phase of PHASES) {
       if (!opts.only.has(phase)) continue;

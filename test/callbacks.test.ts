@@ -96,6 +96,19 @@ describe("job callbacks", () => {
     });
   });
 
+  it("calls back for a job cancelled while queued, once the worker drops it", async () => {
+    const receiver = await callbackReceiver();
+    const svc = await testService(echo(), callbackEnv([receiver.host]));
+    const id = (await submit(svc.api, { n: 7 }, `${receiver.origin}/h`)).json().job_id as string;
+    expect((await svc.api.inject({ method: "DELETE", url: `/jobs/${id}` })).statusCode).toBe(200);
+    svc.startWorker();
+
+    const [callback] = await receiver.waitFor(1);
+    expect(callback?.headers["webhook-id"]).toBe(`${id}-cancelled`);
+    expect(verifyStandardWebhook(SECRET, callback as never)).toBe(true);
+    expect(JSON.parse(callback?.body ?? "")).toMatchObject({ job_id: id, status: "cancelled" });
+  });
+
   it("sends to PRAISONAI_SVC_CALLBACK_URL when a job names no callback", async () => {
     const receiver = await callbackReceiver();
     const svc = await testService(

@@ -58,14 +58,29 @@ describe("the ARM template", () => {
     expect(containers[1]?.command).toEqual(["praisonai-svc", "worker"]);
   });
 
+  it("gives both containers of the default layout one wake port on their shared localhost, and no other layout one", () => {
+    const wakeOf = (c: Obj) => (c.env as Obj[]).find((e) => e.name === "PRAISONAI_SVC_WAKE_PORT")?.value;
+    const single = (props(one(template(), "Microsoft.App/containerApps")).template as Obj)
+      .containers as Obj[];
+    expect(single.map(wakeOf)).toEqual(["8079", "8079"]);
+    const own = (
+      props(one(template("single", ["PRAISONAI_SVC_WAKE_PORT=0"]), "Microsoft.App/containerApps"))
+        .template as Obj
+    ).containers as Obj[];
+    expect(own.map(wakeOf)).toEqual(["0", "0"]);
+    for (const app of ofType(template("separate-app"), "Microsoft.App/containerApps")) {
+      for (const c of (props(app).template as Obj).containers as Obj[]) expect(wakeOf(c)).toBeUndefined();
+    }
+  });
+
   it("sends ingress to port 8080 with the service's own CORS rule and the origins from a parameter", () => {
     const ingress = (props(one(template(), "Microsoft.App/containerApps")).configuration as Obj)
       .ingress as Obj;
     expect(ingress).toMatchObject({ external: true, targetPort: 8080, allowInsecure: false });
     expect(ingress.corsPolicy).toMatchObject({
       allowedOrigins: "[parameters('corsOrigins')]",
-      allowedMethods: ["GET", "POST", "OPTIONS"],
-      allowedHeaders: ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key"],
+      allowedMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+      allowedHeaders: ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key", "Last-Event-ID"],
       allowCredentials: false,
     });
     // What the WordPress widget reads from an answer, exactly as the service itself exposes it.

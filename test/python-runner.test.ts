@@ -47,7 +47,7 @@ function pool(opts: { size?: number; maxJobs?: number; killGraceMs?: number; fil
 let n = 0;
 function job(signal = new AbortController().signal, attempt = 1) {
   const log = memoryLog();
-  return { ctx: { jobId: `job-${++n}`, attempt, signal, log }, log };
+  return { ctx: { jobId: `job-${++n}`, attempt, signal, log, progress: () => {} }, log };
 }
 
 const text = (b: Buffer) => b.toString("utf8");
@@ -105,6 +105,21 @@ describe("the Python runner", () => {
     expect((logged?.obj as { traceback?: string } | undefined)?.traceback).toMatch(
       /Traceback[\s\S]*handlers\.py/,
     );
+  }, 30_000);
+
+  it("passes ctx.progress reports to the worker, and refuses a fraction outside 0..1 in Python", async () => {
+    const reports: [number, string | undefined][] = [];
+    const { ctx } = job();
+    const file = await pool().run(
+      { mode: "progress" },
+      { ...ctx, progress: (fraction, message) => reports.push([fraction, message]) },
+    );
+    expect(reports).toEqual([
+      [0.25, "step 0.25"],
+      [0.5, "step 0.5"],
+      [0.99, "step 0.99"],
+    ]);
+    expect(text(file.data)).toMatch(/fraction must be from 0 to 1, got 1.5/);
   }, 30_000);
 
   it("marks NonRetriableError as non-retriable", async () => {

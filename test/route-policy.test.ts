@@ -19,6 +19,8 @@ const EXPECTED: Record<string, object> = {
   "POST /jobs": caller("submit"),
   "GET /jobs/:id": caller("read"),
   "HEAD /jobs/:id": caller("read"),
+  "DELETE /jobs/:id": caller("read"),
+  "GET /jobs/:id/events": caller("read"),
   "GET /jobs/:id/download": caller("read"),
   "HEAD /jobs/:id/download": caller("read"),
   "GET /jobs": caller("read"),

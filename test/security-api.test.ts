@@ -297,8 +297,9 @@ describe("CORS", () => {
     expect(res.statusCode).toBe(204);
     expect(res.headers).toMatchObject({
       "access-control-allow-origin": ORIGIN,
-      "access-control-allow-methods": "GET, POST, OPTIONS",
-      "access-control-allow-headers": "Content-Type, X-API-Key, Authorization, Idempotency-Key",
+      "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+      "access-control-allow-headers":
+        "Content-Type, X-API-Key, Authorization, Idempotency-Key, Last-Event-ID",
       vary: "Origin",
     });
     expect(res.headers["access-control-allow-credentials"]).toBeUndefined();

@@ -42,7 +42,7 @@ describe("GET /admin/stats", () => {
     const res = await stats(svc);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.counts).toEqual({ queued: 1, processing: 0, done: 2, error: 1, total: 4 });
+    expect(body.counts).toEqual({ queued: 1, processing: 0, done: 2, error: 1, cancelled: 0, total: 4 });
     expect(body.queue).toEqual({ depth: 2, poison_depth: 1 });
     expect(body.queue_wait).toEqual({ median_ms: 60_000, p95_ms: 60_000, count: 3 });
     expect(body.duration.count).toBe(2);

@@ -126,11 +126,14 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
         what: "enqueue → processing, jobs every 200 ms, default polling (ms, p50)",
       },
       { name: "pickup_busy_p99_ms", what: "the same, p99 (ms)" },
-      { name: "pickup_idle_p50_ms", what: "enqueue → processing after the worker backed off (ms, p50)" },
-      { name: "pickup_idle_max_ms", what: "the same, largest sample (ms)" },
       {
-        name: "pickup_idle_poll_max_ms",
-        what: "PRAISONAI_SVC_POLL_MAX used for the idle pickup (ms); default 30000",
+        name: "pickup_backoff_p50_ms",
+        what: "enqueue → processing after a lone worker (no API beside it to wake it) backed off (ms, p50)",
+      },
+      { name: "pickup_backoff_max_ms", what: "the same, largest sample (ms)" },
+      {
+        name: "pickup_backoff_poll_max_ms",
+        what: "PRAISONAI_SVC_POLL_MAX used for that pickup (ms); default 30000",
       },
     ],
   },
@@ -226,6 +229,23 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       { name: "python_original_startup_ms", what: "Python original API start-up (ms)" },
       { name: "bullmq_jobs_per_s_w1", what: "BullMQ, 1 worker process (jobs/s)" },
       { name: "bullmq_jobs_per_s_w3", what: "BullMQ, 3 worker processes (jobs/s)" },
+    ],
+  },
+  {
+    title: "8. Wake on submit (`praisonai-svc run`, default polling 1-30 s, after 60 s idle)",
+    rows: [
+      {
+        name: "pickup_idle_p50_ms",
+        what: "POST → processing, jobs 1-8 s apart after 60 s idle, the API waking its worker (ms, p50)",
+        goal: { op: "<=", value: 200 },
+      },
+      { name: "pickup_idle_p99_ms", what: "the same, p99 (ms)" },
+      {
+        name: "pickup_idle_nowake_p50_ms",
+        what: "the same with PRAISONAI_SVC_WAKE_PORT=0, polling only (ms, p50)",
+      },
+      { name: "pickup_idle_nowake_p99_ms", what: "the same, p99 (ms)" },
+      { name: "pickup_idle_wake_ratio", what: "pickup p50 with wake ÷ polling only" },
     ],
   },
 ];

@@ -112,7 +112,15 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
     state.seq = seq
     for tracked, _fd in _streams.values():
         tracked.used = False  # output between jobs (a thread of the last one) is not this job's
-    ctx = JobContext(job_id=header["job_id"], attempt=header["attempt"], logger=logging.getLogger("praisonai_svc.job"))
+    ctx = JobContext(
+        job_id=header["job_id"],
+        attempt=header["attempt"],
+        logger=logging.getLogger("praisonai_svc.job"),
+        # The worker throttles: every report goes to it, only the newest of each second reaches the row.
+        _report=lambda fraction, message: write_frame(
+            OUT_FD, {"type": "progress", "seq": seq, "fraction": fraction, "message": message}
+        ),
+    )
     reply: dict = {}
     data = b""
     try:

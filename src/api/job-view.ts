@@ -1,5 +1,5 @@
 // The job object clients see (snake_case, as in the spec); the WordPress widget and curl users depend on these names.
-import { JOB_STATUSES, type JobStatus, type JobSummary } from "../storage/types.js";
+import { JOB_STATUSES, type JobProgress, type JobStatus, type JobSummary } from "../storage/types.js";
 
 export interface JobView {
   job_id: string;
@@ -13,9 +13,11 @@ export interface JobView {
   content_type?: string;
   size?: number;
   error_msg?: string;
+  progress?: { fraction: number; message: string | null; updated_utc: string };
 }
 
-export function jobView(job: JobSummary, downloadUrl?: string): JobView {
+/** A job as a client sees it: from its row (with progress) or from a listing's summary (without). */
+export function jobView(job: JobSummary & { progress?: JobProgress }, downloadUrl?: string): JobView {
   const view: JobView = {
     job_id: job.id,
     status: job.status,
@@ -31,8 +33,24 @@ export function jobView(job: JobSummary, downloadUrl?: string): JobView {
     view.size = job.size;
   }
   if (job.errorMsg && job.status !== "done") view.error_msg = job.errorMsg;
+  if (job.progress) view.progress = progressView(job.progress);
   return view;
 }
+
+export function progressView(p: JobProgress): NonNullable<JobView["progress"]> {
+  return { fraction: p.fraction, message: p.message ?? null, updated_utc: p.updatedUtc.toISOString() };
+}
+
+export const progressSchema = {
+  type: "object",
+  required: ["fraction", "message", "updated_utc"],
+  description: "What the handler last reported with ctx.progress (absent until it does).",
+  properties: {
+    fraction: { type: "number", minimum: 0, maximum: 1 },
+    message: { type: ["string", "null"] },
+    updated_utc: { type: "string", format: "date-time" },
+  },
+} as const;
 
 /** JSON Schema of the job object, for the OpenAPI document. */
 export const jobViewSchema = {
@@ -40,7 +58,11 @@ export const jobViewSchema = {
   required: ["job_id", "status", "created_utc", "updated_utc", "started_utc", "retry_count"],
   properties: {
     job_id: { type: "string", format: "uuid" },
-    status: { type: "string", enum: [...JOB_STATUSES] },
+    status: {
+      type: "string",
+      enum: [...JOB_STATUSES],
+      description: "done, error and cancelled are terminal.",
+    },
     created_utc: { type: "string", format: "date-time" },
     updated_utc: { type: "string", format: "date-time" },
     started_utc: { type: ["string", "null"], format: "date-time" },
@@ -50,6 +72,7 @@ export const jobViewSchema = {
     content_type: { type: "string" },
     size: { type: "integer" },
     error_msg: { type: "string", description: "Last error (at most 10 KB), while retrying or when failed." },
+    progress: progressSchema,
   },
 } as const;
 

@@ -18,9 +18,15 @@ export interface JobContext {
   jobId: string;
   /** 1 on the first delivery, 2 on the first retry, and so on. */
   attempt: number;
-  /** Fires when the job times out, the worker shuts down, or the worker lost the job to another. */
+  /** Fires when the job times out, is cancelled, the worker shuts down, or the worker lost the job to another. */
   signal: AbortSignal;
   log: JobLogger;
+  /**
+   * Reports how far the job is, shown as `progress` by GET /jobs/{id} and its event stream. Cheap to call
+   * often: the row is written at most once a second, and the last report always lands.
+   * @example ctx.progress(0.5, "slide 5 of 10");
+   */
+  progress(fraction: number, message?: string): void;
 }
 
 /** The produced file as an object; once the worker has it, `data` is always a Buffer (`JobFile<Buffer>`). */

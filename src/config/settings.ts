@@ -118,6 +118,12 @@ export const SETTINGS = {
     seconds(0.01, 3600),
     "Longest wait, in seconds, between receives on an idle queue (the wait doubles up to it).",
   ),
+  wakePort: setting(
+    "PRAISONAI_SVC_WAKE_PORT",
+    "0",
+    integer(0, 65535),
+    "Loopback UDP port on which a worker hears that an API on the same machine just enqueued a job, so it receives at once instead of after its backoff; `run` and the deployment's default layout set it. 0: off (polling only).",
+  ),
   concurrency: setting(
     "PRAISONAI_SVC_CONCURRENCY",
     "1",
@@ -148,6 +154,12 @@ export const SETTINGS = {
     seconds(0, 3600),
     "Seconds before a failed job is retried; doubles with each failed delivery.",
   ),
+  cancelCheckMs: setting(
+    "PRAISONAI_SVC_CANCEL_CHECK",
+    "5",
+    seconds(0.1, 3600),
+    "Seconds between a running job's reads of its own row: a cancelled job's signal fires within this time.",
+  ),
   shutdownGraceMs: setting(
     "PRAISONAI_SVC_SHUTDOWN_GRACE",
     "30",
@@ -177,6 +189,24 @@ export const SETTINGS = {
     "30",
     seconds(1, 600),
     "Seconds the API allows for one request.",
+  ),
+  maxStreams: setting(
+    "PRAISONAI_SVC_MAX_STREAMS",
+    "500",
+    integer(0, 100_000),
+    "Open event streams (GET /jobs/{id}/events) per API replica; beyond it 503 + Retry-After; 0 turns streams off.",
+  ),
+  streamPollMs: setting(
+    "PRAISONAI_SVC_STREAM_POLL",
+    "1",
+    seconds(0.1, 60),
+    "Seconds between reads of a job row that event streams watch (one read per watched job, however many streams).",
+  ),
+  streamHeartbeatMs: setting(
+    "PRAISONAI_SVC_STREAM_HEARTBEAT",
+    "15",
+    seconds(1, 300),
+    "Seconds between keep-alive comments on an open event stream, so proxies do not close it.",
   ),
   logLevel: setting(
     "PRAISONAI_SVC_LOG_LEVEL",

@@ -29,8 +29,9 @@ export function dedupeKeys(owner: string, hash: string, idempotencyKey?: string)
   return keys;
 }
 
-/** A job that can be returned instead of a new one: still queued, running or done. */
-const isLive = (job: JobRecord | undefined): job is JobRecord => job !== undefined && job.status !== "error";
+/** A job that can be returned instead of a new one: still queued, running or done (not failed or cancelled). */
+const isLive = (job: JobRecord | undefined): job is JobRecord =>
+  job !== undefined && job.status !== "error" && job.status !== "cancelled";
 
 export async function submitJob(
   storage: Storage,
@@ -55,7 +56,7 @@ export async function submitJob(
     ...stored,
   };
 
-  // Keys left by failed jobs are taken over (conditionally on the ETag read), so a failed payload can be resubmitted.
+  // Keys left by failed or cancelled jobs are taken over (conditionally on the ETag read), so a failed payload can be resubmitted.
   const replace = new Map<string, string>();
   for (let round = 0; ; round++) {
     let created: JobRecord;

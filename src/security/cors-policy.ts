@@ -3,9 +3,15 @@
 // Exact origins only, never `*`; never credentials (the widget sends a key or token in a header, not cookies).
 import { ConfigError } from "../errors.js";
 
-export const CORS_METHODS = ["GET", "POST", "OPTIONS"];
+export const CORS_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
 /** What the widget sends. */
-export const CORS_ALLOWED_HEADERS = ["Content-Type", "X-API-Key", "Authorization", "Idempotency-Key"];
+export const CORS_ALLOWED_HEADERS = [
+  "Content-Type",
+  "X-API-Key",
+  "Authorization",
+  "Idempotency-Key",
+  "Last-Event-ID",
+];
 /** What the widget must read besides the CORS-safelisted headers: where the job is, and when to retry. */
 export const CORS_EXPOSED_HEADERS = [
   "Location",

@@ -3,8 +3,21 @@
 import { PraisonError } from "../errors.js";
 
 /** Every status a job can have, in the order a job meets them. */
-export const JOB_STATUSES = ["queued", "processing", "done", "error"] as const;
+export const JOB_STATUSES = ["queued", "processing", "done", "error", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses a job never leaves. */
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["done", "error", "cancelled"];
+
+export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+/** What a running handler last reported through `ctx.progress`. */
+export interface JobProgress {
+  /** 0 to 1. */
+  fraction: number;
+  message?: string;
+  updatedUtc: Date;
+}
 
 /** A job's state as kept in the jobs table. */
 export interface JobRecord {
@@ -33,6 +46,8 @@ export interface JobRecord {
   filename?: string;
   contentType?: string;
   size?: number;
+  /** Last progress the handler reported (absent when it never did). */
+  progress?: JobProgress;
   /** Where a signed POST goes once the job is finished (checked against the allow list at submit). */
   callbackUrl?: string;
   /** The dedupe keys claimed with the job (set by the store from `create`'s keys; retention deletes them). */

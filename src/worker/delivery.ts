@@ -9,7 +9,9 @@ import { sanitizeFilename } from "../util/content-disposition.js";
 import { truncateUtf8, withRetries } from "../util/time.js";
 import type { CallbackSender } from "./callbacks.js";
 import { fencedUpdate, STORAGE_RETRY_DELAYS_MS } from "./fenced-update.js";
+import { HeldRow } from "./held-row.js";
 import type { MessageLease } from "./lease.js";
+import { ProgressThrottle } from "./progress.js";
 
 /** ErrorMsg is capped: a table property holds 64 KiB at most, and a client reads it on every poll. */
 export const ERROR_MSG_MAX_BYTES = 10_000;
@@ -21,7 +23,8 @@ export type Outcome =
   | "skipped" // nothing to do: a finished job, an unknown job, or a claim lost to another worker
   | "deferred" // a duplicate message while another delivery runs the job
   | "lost" // the lease or the claim was lost: another delivery owns the job now
-  | "released"; // shutdown: handed back to another worker
+  | "released" // shutdown: handed back to another worker
+  | "cancelled"; // cancelled by a client while queued or running; any result was discarded
 
 /** The wait before delivery `deliveries + 1`: doubling from the backoff, never past the queue's visibility limit. */
 export function retryDelayMs(backoffMs: number, deliveries: number): number {
@@ -29,23 +32,46 @@ export function retryDelayMs(backoffMs: number, deliveries: number): number {
 }
 
 export class Delivery {
+  /** The row as this delivery last wrote or read it: the ETag every write is conditional on. */
+  readonly row: HeldRow;
+  readonly #progress: ProgressThrottle;
+
   constructor(
     private readonly storage: Storage,
     private readonly config: ServiceConfig,
     private readonly log: JobLogger,
-    /** The row as this delivery last wrote or read it: the ETag every write is conditional on. */
-    readonly job: JobRecord,
+    job: JobRecord,
     /** The message, kept invisible while the job runs; the commit, failure, retry or release settles it. */
     readonly lease: MessageLease,
     /** Real deliveries of the job so far, this one included (shutdown releases do not count). */
     readonly deliveries: number,
     /** Sends the job's callback once it is finished; absent when callbacks are not configured. */
     private readonly callbacks?: CallbackSender,
-  ) {}
+  ) {
+    this.row = new HeldRow(storage.jobs, job, log);
+    this.#progress = new ProgressThrottle((progress) => this.row.write({ progress }));
+  }
 
-  /** Stores the file under this attempt's name and commits `done`; a newer delivery's claim wins. */
+  get job(): JobRecord {
+    return this.row.current;
+  }
+
+  /** ctx.progress: throttled writes to the row; throws a TypeError for a fraction outside 0..1. */
+  progress(fraction: number, message?: string): void {
+    this.#progress.report(fraction, message);
+  }
+
+  /** Stops progress and the row's watch; returns the row to write on and the report still to land. */
+  async #settle(): Promise<{ job: JobRecord; progress: JobPatch }> {
+    const pending = this.#progress.stop();
+    const job = await this.row.settle();
+    return { job, progress: pending ? { progress: pending } : {} };
+  }
+
+  /** Stores the file under this attempt's name and commits `done`; a cancel or a newer delivery's claim wins. */
   async commit(file: JobFile<Buffer>, ms: number): Promise<Outcome> {
-    const { job, storage, log } = this;
+    const { storage, log } = this;
+    const { job, progress } = await this.#settle();
     const filename = sanitizeFilename(file.filename);
     // The attempt in the name keeps a fenced-off delivery from overwriting the committed file.
     const blobName = `${job.id}/${job.attempt}/${filename}`;
@@ -54,6 +80,7 @@ export class Delivery {
       STORAGE_RETRY_DELAYS_MS,
     );
     const patch: JobPatch = {
+      ...progress,
       status: "done",
       blobName,
       filename,
@@ -63,8 +90,10 @@ export class Delivery {
     };
     const committed = await fencedUpdate(storage.jobs, job, patch);
     if (!committed) {
-      log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
       await storage.blobs.delete(blobName).catch(() => {});
+      const cancelled = await this.#cancelledRow();
+      if (cancelled) return this.cancelled(cancelled);
+      log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
       return "lost";
     }
     // Committed: from here on the job is done whatever happens to its message.
@@ -81,10 +110,18 @@ export class Delivery {
     message: string,
     { retryCount, poison }: { retryCount: number; poison: boolean },
   ): Promise<Outcome> {
-    const { job, storage, log } = this;
+    const { storage, log } = this;
+    const { job, progress } = await this.#settle();
     const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
-    const failed = await fencedUpdate(storage.jobs, job, { status: "error", errorMsg, retryCount });
+    const failed = await fencedUpdate(storage.jobs, job, {
+      ...progress,
+      status: "error",
+      errorMsg,
+      retryCount,
+    });
     if (!failed) {
+      const cancelled = await this.#cancelledRow();
+      if (cancelled) return this.cancelled(cancelled);
       log.warn({}, "job changed before its failure was recorded; leaving it to the newer delivery");
       return "lost";
     }
@@ -102,10 +139,20 @@ export class Delivery {
 
   /** Puts the job back to `queued` with the error, and the message back after a doubling backoff. */
   async retry(message: string): Promise<Outcome> {
-    const { job, deliveries, log } = this;
+    const { deliveries, log } = this;
+    const { job, progress } = await this.#settle();
     const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
-    const patch: JobPatch = { status: "queued", errorMsg, retryCount: deliveries, messageId: null };
-    if (!(await fencedUpdate(this.storage.jobs, job, patch))) return "lost";
+    const patch: JobPatch = {
+      ...progress,
+      status: "queued",
+      errorMsg,
+      retryCount: deliveries,
+      messageId: null,
+    };
+    if (!(await fencedUpdate(this.storage.jobs, job, patch))) {
+      const cancelled = await this.#cancelledRow();
+      return cancelled ? this.cancelled(cancelled) : "lost";
+    }
     const delay = retryDelayMs(this.config.retryBackoffMs, deliveries);
     await this.lease.release(delay);
     log.warn(
@@ -117,13 +164,37 @@ export class Delivery {
 
   /** Shutdown: hands the job back at once, without counting this delivery against the limit. */
   async release(): Promise<Outcome> {
-    const { job } = this;
+    const { job, progress } = await this.#settle();
     // One try (no 1-3-9 s retries): the grace period is over. If it fails the message reappears anyway.
-    const patch: JobPatch = { status: "queued", releases: job.releases + 1, messageId: null };
-    if (!(await fencedUpdate(this.storage.jobs, job, patch, { retryDelaysMs: [] }))) return "lost";
+    const patch: JobPatch = { ...progress, status: "queued", releases: job.releases + 1, messageId: null };
+    if (!(await fencedUpdate(this.storage.jobs, job, patch, { retryDelaysMs: [] }))) {
+      const cancelled = await this.#cancelledRow();
+      return cancelled ? this.cancelled(cancelled) : "lost";
+    }
     await this.lease.release(0);
     this.log.warn({ outcome: "released" }, "shutting down: job handed back to the queue");
     return "released";
+  }
+
+  /**
+   * The job was cancelled by a client: nothing is written (the row says so already); the message goes, or
+   * carries the job's callback. `row` is the cancelled row when the caller has read it.
+   */
+  async cancelled(row?: JobRecord): Promise<Outcome> {
+    await this.#settle();
+    this.log.info(
+      { attempt: this.job.attempt, outcome: "cancelled" },
+      "job cancelled; its result is discarded",
+    );
+    const now = row ?? (await this.#cancelledRow()) ?? { ...this.job, status: "cancelled" as const };
+    await this.#finish(now);
+    return "cancelled";
+  }
+
+  /** After a write met a changed row: the row, if the change was a cancel. */
+  async #cancelledRow(): Promise<JobRecord | undefined> {
+    const now = await this.storage.jobs.get(this.job.id).catch(() => undefined);
+    return now?.status === "cancelled" ? now : undefined;
   }
 
   /**

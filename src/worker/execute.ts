@@ -5,11 +5,11 @@ import { isNonRetriable, LeaseLostError } from "../errors.js";
 import { decodeMessage } from "../jobs/message.js";
 import { loadPayload } from "../jobs/payload-store.js";
 import type { HandlerRunner } from "../runner/types.js";
-import type { JobRecord, QueueMessage, Storage } from "../storage/types.js";
+import { isTerminal, type JobRecord, type QueueMessage, type Storage } from "../storage/types.js";
 import type { CallbackSender } from "./callbacks.js";
 import { Delivery, type Outcome } from "./delivery.js";
 import { fencedUpdate } from "./fenced-update.js";
-import { JobTimeoutError, ShutdownError } from "./job-errors.js";
+import { JobCancelledError, JobTimeoutError, ShutdownError } from "./job-errors.js";
 import { MessageLease } from "./lease.js";
 
 export type { Outcome } from "./delivery.js";
@@ -36,13 +36,13 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
   }
   const log = deps.log.child({ jobId, messageId: msg.messageId, dequeueCount: msg.dequeueCount });
   const job = await storage.jobs.get(jobId);
-  if (!job || job.status === "done" || job.status === "error") {
+  if (!job || isTerminal(job.status)) {
     if (job?.callbackUrl && deps.callbacks) {
-      // The message of a finished job with a callback is back: the callback has not been delivered yet.
+      // The message of a finished (or cancelled) job with a callback is back: the callback has not been delivered yet.
       deps.callbacks.send(job, msg, log);
       return "skipped";
     }
-    // Unknown (taken back by the API) or finished: a duplicate delivery is a no-op.
+    // Unknown (taken back by the API), finished or cancelled: a duplicate delivery is a no-op, a cancelled job never runs.
     await storage.queue.delete(msg);
     return "skipped";
   }
@@ -84,6 +84,7 @@ function claim(deps: ExecutionDeps, job: JobRecord, msg: QueueMessage, deliverie
     attempt: job.attempt + 1,
     messageId: msg.messageId,
     retryCount: Math.max(job.retryCount, deliveries - 1),
+    progress: null, // each attempt reports its own progress
   });
 }
 
@@ -97,8 +98,11 @@ async function run(deps: ExecutionDeps, log: JobLogger, delivery: Delivery): Pro
     config.jobTimeoutMs,
   );
   const onLost = () => controller.abort(lease.lost.reason);
+  const onStopped = () => controller.abort(delivery.row.stopped.reason);
   const onShutdown = () => controller.abort(new ShutdownError());
   lease.lost.addEventListener("abort", onLost, { once: true });
+  delivery.row.stopped.addEventListener("abort", onStopped, { once: true });
+  delivery.row.watch(config.cancelCheckMs);
   deps.shutdown.addEventListener("abort", onShutdown, { once: true });
   if (deps.shutdown.aborted) onShutdown();
 
@@ -111,6 +115,7 @@ async function run(deps: ExecutionDeps, log: JobLogger, delivery: Delivery): Pro
       attempt: job.attempt,
       signal: controller.signal,
       log,
+      progress: (fraction, message) => delivery.progress(fraction, message),
     });
     clearTimeout(timeout);
     return await delivery.commit(file, performance.now() - started);
@@ -122,6 +127,7 @@ async function run(deps: ExecutionDeps, log: JobLogger, delivery: Delivery): Pro
       await lease.stop();
       return "lost";
     }
+    if (reason instanceof JobCancelledError) return delivery.cancelled();
     if (reason instanceof ShutdownError) return delivery.release();
     const message = errorText(reason);
     if (reason instanceof JobTimeoutError || isNonRetriable(reason) || deliveries >= config.maxDequeue) {
@@ -130,6 +136,7 @@ async function run(deps: ExecutionDeps, log: JobLogger, delivery: Delivery): Pro
     return delivery.retry(message);
   } finally {
     lease.lost.removeEventListener("abort", onLost);
+    delivery.row.stopped.removeEventListener("abort", onStopped);
     deps.shutdown.removeEventListener("abort", onShutdown);
     await lease.stop();
   }

@@ -1,7 +1,7 @@
 // The worker's only way to write a job row: conditional on the ETag it read, retried on transient errors,
 // and sure of its outcome even when a response is lost on the way back.
 import { ConcurrencyError } from "../errors.js";
-import type { JobPatch, JobRecord, JobStore } from "../storage/types.js";
+import type { JobPatch, JobProgress, JobRecord, JobStore } from "../storage/types.js";
 import { withRetries } from "../util/time.js";
 
 /** Table calls and blob uploads: three more tries after 1 s, 3 s and 9 s, so a storage blip of ~13 s costs no job. */
@@ -36,6 +36,16 @@ export function holdsPatch(row: JobRecord, patch: JobPatch): boolean {
     if (want === undefined) return true;
     if (want === null) return have === undefined;
     if (want instanceof Date) return have instanceof Date && have.getTime() === want.getTime();
+    if (key === "progress") return sameProgress(have as JobProgress | undefined, want as JobProgress);
     return have === want;
   });
+}
+
+function sameProgress(have: JobProgress | undefined, want: JobProgress): boolean {
+  return (
+    have !== undefined &&
+    have.fraction === want.fraction &&
+    have.message === want.message &&
+    have.updatedUtc.getTime() === want.updatedUtc.getTime()
+  );
 }

@@ -20,3 +20,10 @@ export function describeDuration(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} minute`;
   return `${Number((ms / 1000).toFixed(3))} second`;
 }
+
+/** The job was cancelled (DELETE /jobs/{id}) while it ran: the handler's signal fires with this reason. */
+export class JobCancelledError extends PraisonError {
+  constructor() {
+    super("JOB_CANCELLED", "the job was cancelled");
+  }
+}

@@ -9,6 +9,7 @@ import { PollBackoff } from "./backoff.js";
 import type { CallbackSender } from "./callbacks.js";
 import { type ExecutionDeps, executeMessage } from "./execute.js";
 import { RetentionSchedule } from "./retention-schedule.js";
+import { listenForWakes, WAKE_MIN_GAP_MS } from "./wake.js";
 
 export interface WorkerOptions {
   storage: Storage;
@@ -31,6 +32,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #shutdown = new AbortController();
   readonly #retention: RetentionSchedule;
   #loop: Promise<void> | undefined;
+  /** Ends the current idle sleep early (a wake-up); set while the loop sleeps. */
+  #interrupt: (() => void) | undefined;
+  /** A wake-up arrived while the loop was not sleeping: skip the next idle sleep once. */
+  #woken = false;
+  #lastWake = 0;
+  #deferredWake: NodeJS.Timeout | undefined;
+  #closeWakes: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -40,10 +48,48 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.on("error", () => {});
   }
 
-  /** Starts polling; resolves once `close` has finished. */
+  /** Starts polling (and, with PRAISONAI_SVC_WAKE_PORT, listening for wake-ups); resolves once `close` has finished. */
   run(): Promise<void> {
+    const { config, log } = this.#opts;
+    if (config.wakePort > 0 && !this.#closeWakes) {
+      this.#closeWakes = listenForWakes(config.wakePort, () => this.wake(), log);
+    }
     this.#loop ??= this.#poll();
     return this.#loop;
+  }
+
+  /**
+   * Look at the queue now rather than at the end of the backoff sleep (a job was just submitted). Never
+   * more than one early receive per WAKE_MIN_GAP_MS; an early receive that finds nothing keeps the backoff.
+   */
+  wake(): void {
+    const wait = this.#lastWake + WAKE_MIN_GAP_MS - Date.now();
+    if (wait > 0) {
+      // Too soon after the last one: one wake-up at the end of the gap stands for all that come meanwhile.
+      this.#deferredWake ??= setTimeout(() => {
+        this.#deferredWake = undefined;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.#lastWake = Date.now();
+    if (this.#interrupt) this.#interrupt();
+    else this.#woken = true;
+  }
+
+  /** The idle wait: the backoff delay, cut short by a wake-up or by close. */
+  async #idle(ms: number, stop: AbortSignal): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return;
+    }
+    const woken = new AbortController();
+    this.#interrupt = () => woken.abort();
+    try {
+      await sleep(ms, AbortSignal.any([stop, woken.signal]));
+    } finally {
+      this.#interrupt = undefined;
+    }
   }
 
   /** Jobs running now. */
@@ -77,7 +123,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         break;
       }
       if (messages.length === 0) {
-        await sleep(backoff.next(), stop);
+        await this.#idle(backoff.next(), stop);
         continue;
       }
       backoff.reset();
@@ -112,6 +158,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   async close(graceMs = this.#opts.config.shutdownGraceMs): Promise<void> {
     this.#stopPolling.abort();
     await this.#loop;
+    await (await this.#closeWakes)?.();
+    clearTimeout(this.#deferredWake);
     if (this.#active.size > 0) {
       const timer = setTimeout(() => this.#shutdown.abort(), graceMs);
       while (this.#active.size > 0) await Promise.race([...this.#active]);

@@ -66,7 +66,7 @@ export async function testService(
   };
 }
 
-/** Polls the job through the API until it is done or error. */
+/** Polls the job through the API until it is terminal (done, error or cancelled). */
 export async function settle(
   api: FastifyInstance,
   jobId: string,
@@ -78,7 +78,7 @@ export async function settle(
       string,
       unknown
     >;
-    if (job.status === "done" || job.status === "error") return job;
+    if (job.status === "done" || job.status === "error" || job.status === "cancelled") return job;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${String(job.status)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

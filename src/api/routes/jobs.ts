@@ -7,13 +7,13 @@ import { HttpProblem } from "../../errors.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import { CALLBACK_URL_MAX, checkCallbackUrl } from "../../security/callback-policy.js";
-import type { RoutePolicy } from "../../security/route-policy.js";
-import type { JobRecord, Storage } from "../../storage/types.js";
+import type { Storage } from "../../storage/types.js";
 import { YAML_TYPES } from "../body.js";
 import { signDownload, viewJob } from "../job-link.js";
-import { readJob, unknownJob } from "../job-lookup.js";
-import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
+import { findJob as getJob } from "../job-lookup.js";
+import { jobView, jobViewSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
+import { idParams, problems, READ } from "../route-schemas.js";
 import { validatePayload } from "../validate.js";
 
 const IDEMPOTENCY_KEY_MAX = 255;
@@ -22,32 +22,18 @@ export interface JobsRouteDeps {
   app: ServiceApp;
   storage: Storage;
   config: ServiceConfig;
+  /** Called after a new job was enqueued (wakes a worker on this machine). */
+  onEnqueued?: () => void;
 }
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { content: { "application/problem+json": { schema: problemSchema } } }]),
-  );
-
-/** Reading a job: its owner only (others get 404), counted by the read limit. */
-const READ: RoutePolicy = { access: "caller", rate: "read", storage: true };
-
-const idParams = { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] };
 
 export async function jobsRoutes(
   api: FastifyInstance,
-  { app, storage, config }: JobsRouteDeps,
+  { app, storage, config, onEnqueued }: JobsRouteDeps,
 ): Promise<void> {
   const definition = app.definition;
   const bodySchema = payloadJsonSchema(definition.validator, app.options.example);
 
-  /** Reads a job the caller may see; anything else is 404, so ids of other owners are not confirmed. */
-  async function findJob(request: FastifyRequest<{ Params: { id: string } }>): Promise<JobRecord> {
-    const { id } = request.params;
-    const job = await readJob(storage.jobs, id);
-    if (!job || job.owner !== ownerOf(request)) throw unknownJob(id);
-    return job;
-  }
+  const findJob = (request: FastifyRequest<{ Params: { id: string } }>) => getJob(storage.jobs, request);
 
   api.post(
     "/jobs",
@@ -124,6 +110,7 @@ export async function jobsRoutes(
         { payload, owner: ownerOf(request), idempotencyKey, callbackUrl },
         config.requeueAfterMs,
       );
+      if (created) onEnqueued?.();
       return reply
         .code(created ? 202 : 200)
         .header("location", `/jobs/${job.id}`)

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { CONNECTION_VARS, hasConnections, loadConfig } from "../../config/config.js";
 import { type Azurite, startAzurite } from "../../local/azurite.js";
 import { PACKAGE_ROOT } from "../../own-package.js";
+import { freeWakePort } from "../../worker/wake.js";
 import { startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
@@ -38,6 +39,11 @@ export function runCommand(program: Command): void {
         // Every storage service on local storage; the worker gets the same environment.
         env = { ...env, ...Object.fromEntries(CONNECTION_VARS.map((name) => [name, ""])) };
         env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
+        config = loadConfig(env);
+      }
+      if (!env.PRAISONAI_SVC_WAKE_PORT) {
+        // API and worker share this machine: the API wakes the worker when it enqueues (src/worker/wake.ts).
+        env = { ...env, PRAISONAI_SVC_WAKE_PORT: String(await freeWakePort()) };
         config = loadConfig(env);
       }
       const stopAzurite = () => azurite?.stop();

@@ -7,6 +7,7 @@ import {
   CORS_MAX_AGE_S,
   CORS_METHODS,
 } from "../../security/cors-policy.js";
+import { DEFAULT_WAKE_PORT } from "../../worker/wake.js";
 import {
   API,
   appNamed,
@@ -18,7 +19,7 @@ import {
   type Resource,
   STORAGE_ID,
 } from "./arm.js";
-import { container, type EnvVar, registries, secrets } from "./containers.js";
+import { container, type EnvVar, type Role, registries, secrets } from "./containers.js";
 import { STORAGE_NAMES, type StorageNames } from "./storage.js";
 
 export type WorkerLayout = "single" | "separate-app" | "job";
@@ -114,7 +115,7 @@ function app(o: {
       },
       template: {
         terminationGracePeriodSeconds: o.grace,
-        containers: o.roles.map((r) => container(r, o.input.settings)),
+        containers: o.roles.map((r) => container(r, withWake(o.roles, o.input.settings))),
         scale: { minReplicas: SCALE.minReplicas, maxReplicas: SCALE.maxReplicas, rules: o.rules },
       },
     },
@@ -190,4 +191,14 @@ export function appResources(input: AppsInput): Resource[] {
       ? workerJob(input, queue)
       : app({ name: appNamed(WORKER_SUFFIX), roles: ["worker"], input, rules: [queueRule(queue)], grace });
   return [api, worker];
+}
+
+/**
+ * In one replica the API and worker containers share localhost: the API wakes the worker when it enqueues
+ * (src/worker/wake.ts), unless the settings choose the port (or 0, off) themselves.
+ */
+function withWake(roles: Role[], settings: EnvVar[]): EnvVar[] {
+  if (!(roles.includes("api") && roles.includes("worker"))) return settings;
+  if (settings.some((s) => s.name === "PRAISONAI_SVC_WAKE_PORT")) return settings;
+  return [...settings, { name: "PRAISONAI_SVC_WAKE_PORT", value: String(DEFAULT_WAKE_PORT) }];
 }

@@ -111,7 +111,7 @@ export function pythonRunner(opts: PythonPoolOptions): PythonPool {
       const log: JobLogger = ctx.log;
       const { result, settled } = p.run(
         payload,
-        { jobId: ctx.jobId, attempt: ctx.attempt, signal: ctx.signal, log },
+        { jobId: ctx.jobId, attempt: ctx.attempt, signal: ctx.signal, log, progress: ctx.progress },
         opts.killGraceMs,
       );
       void settled.then(() => {

@@ -31,6 +31,7 @@ export interface PythonProcessOptions {
 interface Running {
   seq: number;
   log: JobLogger;
+  progress?: (fraction: number, message?: string) => void;
   resolve(file: JobFile<Buffer>): void;
   reject(error: unknown): void;
   /** Resolves once the process is free again (answered, or dead). */
@@ -136,7 +137,13 @@ export class PythonProcess {
   /** Runs one job; the result rejects at once when the signal fires, while the process is interrupted, then killed. */
   run(
     payload: unknown,
-    job: { jobId: string; attempt: number; signal: AbortSignal; log: JobLogger },
+    job: {
+      jobId: string;
+      attempt: number;
+      signal: AbortSignal;
+      log: JobLogger;
+      progress?: (fraction: number, message?: string) => void;
+    },
     killGraceMs: number,
   ): PythonRun {
     if (this.#running) throw new Error("a Python process runs one job at a time");
@@ -147,7 +154,7 @@ export class PythonProcess {
       finish = resolve;
     });
     const result = new Promise<JobFile<Buffer>>((resolve, reject) => {
-      this.#running = { seq, log: job.log, resolve, reject, finish };
+      this.#running = { seq, log: job.log, progress: job.progress, resolve, reject, finish };
     });
     if (this.#dead) this.#settle((r) => r.reject(new PythonCrashError("it had already exited")));
     else {
@@ -199,6 +206,16 @@ export class PythonProcess {
       case "log": {
         const level = header.level as "info" | "warn" | "error" | "debug";
         (running.log[level] ?? running.log.info).call(running.log, { source: "python" }, String(header.msg));
+        return;
+      }
+      case "progress": {
+        // Checked in Python (ctx.progress raises there); a frame that still fails the check is logged, not fatal.
+        const message = typeof header.message === "string" ? header.message : undefined;
+        try {
+          running.progress?.(Number(header.fraction), message);
+        } catch (error) {
+          running.log.warn({ err: error }, "ignored a progress report from the Python handler");
+        }
         return;
       }
       case "result":

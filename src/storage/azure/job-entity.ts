@@ -1,5 +1,5 @@
 // How a job row is stored: PascalCase columns, as in the spec's schema.
-import type { TableEntity, TableEntityResult } from "@azure/data-tables";
+import type { Edm, TableEntity, TableEntityResult } from "@azure/data-tables";
 import type { JobRecord, JobStatus } from "../types.js";
 
 /** The one partition of the jobs table: job rows, their dedupe-key rows and their index rows. */
@@ -27,6 +27,9 @@ export type JobEntity = {
   Size?: number;
   /** The dedupe keys claimed with the job, comma-separated. */
   DedupeKeys?: string;
+  ProgressFraction?: number | Edm<"Double">;
+  ProgressMessage?: string;
+  ProgressUTC?: Date;
   CallbackUrl?: string;
 };
 
@@ -55,6 +58,12 @@ export function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
   if (j.contentType !== undefined) e.ContentType = j.contentType;
   if (j.size !== undefined) e.Size = j.size;
   if (j.dedupeKeys?.length) e.DedupeKeys = j.dedupeKeys.join(",");
+  if (j.progress) {
+    // Explicitly a double: 0 and 1 would otherwise be stored as Int32, and a later 0.5 would change the column's type.
+    e.ProgressFraction = { value: j.progress.fraction, type: "Double" };
+    if (j.progress.message !== undefined) e.ProgressMessage = j.progress.message;
+    e.ProgressUTC = j.progress.updatedUtc;
+  }
   if (j.callbackUrl !== undefined) e.CallbackUrl = j.callbackUrl;
   return e;
 }
@@ -80,6 +89,16 @@ export function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
     contentType: e.ContentType,
     size: e.Size === undefined ? undefined : Number(e.Size),
     dedupeKeys: e.DedupeKeys ? e.DedupeKeys.split(",") : undefined,
+    progress:
+      e.ProgressUTC === undefined
+        ? undefined
+        : {
+            fraction: Number(
+              typeof e.ProgressFraction === "object" ? e.ProgressFraction.value : (e.ProgressFraction ?? 0),
+            ),
+            message: e.ProgressMessage,
+            updatedUtc: new Date(e.ProgressUTC),
+          },
     callbackUrl: e.CallbackUrl,
     etag: e.etag,
   };

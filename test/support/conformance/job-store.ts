@@ -38,6 +38,26 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       expect(read?.etag).toBe(created.etag);
     });
 
+    it("keeps progress (whole and fractional values) and clears it with null", async () => {
+      const store = await makeStore();
+      const created = await store.create(newJob(), []);
+      const at = new Date("2026-01-02T03:04:05.678Z");
+      let row = await store.update(created, { progress: { fraction: 1, message: "all", updatedUtc: at } });
+      expect((await store.get(created.id))?.progress).toEqual({
+        fraction: 1,
+        message: "all",
+        updatedUtc: at,
+      });
+      row = await store.update(row, { progress: { fraction: 0.25, updatedUtc: at } });
+      expect((await store.get(created.id))?.progress).toEqual({
+        fraction: 0.25,
+        message: undefined,
+        updatedUtc: at,
+      });
+      await store.update(row, { progress: null });
+      expect((await store.get(created.id))?.progress).toBeUndefined();
+    });
+
     it("keeps a job's callback URL through its updates", async () => {
       const store = await makeStore();
       const callbackUrl = "https://hooks.example.com/done?ref=a%2Fb";

@@ -10,7 +10,7 @@ final class JobStore
 {
     public const DB_VERSION = '1';
     public const DB_VERSION_OPTION = 'praisonai_svc_db_version';
-    public const TERMINAL = ['done', 'error'];
+    public const TERMINAL = ['done', 'error', 'cancelled'];
 
     public static function table(): string
     {

@@ -4,7 +4,7 @@ import type { WidgetConfig } from "./config.js";
 import { requestJson, restUrl } from "./http.js";
 import { TokenSource } from "./token.js";
 
-export type JobStatus = "queued" | "processing" | "done" | "error";
+export type JobStatus = "queued" | "processing" | "done" | "error" | "cancelled";
 
 /** The service's job object (the fields the widget uses). */
 export interface Job {

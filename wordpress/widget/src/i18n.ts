@@ -16,6 +16,7 @@ export const DEFAULT_STRINGS = {
   processing: "Processing…",
   done: "Done",
   error: "Failed",
+  cancelled: "Cancelled",
   announce: "Request {n}: {status}",
   download: "Download {filename}",
   fieldErrors: "The service could not accept this request:",

@@ -34,7 +34,7 @@ export const RETRY_DELAYS_MS = [2000, 4000, 8000, 15_000] as const;
 export const nth = (schedule: readonly number[], n: number): number =>
   schedule[Math.min(n, schedule.length - 1)] ?? 5000;
 
-const terminal = (job: Job) => job.status === "done" || job.status === "error";
+const terminal = (job: Job) => job.status === "done" || job.status === "error" || job.status === "cancelled";
 const transient = (e: unknown) => e instanceof NetworkError || (e instanceof ApiError && e.transient);
 
 export function pollingSource(api: Pick<JobApi, "status">, options: PollingOptions): StatusSource {

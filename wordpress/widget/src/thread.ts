@@ -79,6 +79,7 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
     .then((final) => {
       api.report?.(final.job_id).catch(() => {}); // history only: the user already has the result
       if (final.status === "done") actions.append(downloadButton(api, t, final, fail));
+      else if (final.status === "cancelled") fail(t("cancelled"));
       else fail(t("failed", { message: final.error_msg ?? "" }));
     })
     .catch((error: unknown) => {

@@ -14,7 +14,7 @@ if (!class_exists('WP_List_Table')) {
 final class HistoryTable extends \WP_List_Table
 {
     private const PER_PAGE = 20;
-    private const STATUSES = ['queued', 'processing', 'done', 'error'];
+    private const STATUSES = ['queued', 'processing', 'done', 'error', 'cancelled'];
 
     /** @param list<string> $services */
     public function __construct(private JobStore $store, private array $services)

@@ -26,6 +26,7 @@ final class Strings
             'processing' => __('Processing…', 'praisonai-svc'),
             'done' => __('Done', 'praisonai-svc'),
             'error' => __('Failed', 'praisonai-svc'),
+            'cancelled' => __('Cancelled', 'praisonai-svc'),
             'announce' => __('Request {n}: {status}', 'praisonai-svc'),
             'download' => __('Download {filename}', 'praisonai-svc'),
             'fieldErrors' => __('The service could not accept this request:', 'praisonai-svc'),
