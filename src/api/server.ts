@@ -6,6 +6,7 @@ import type { ServiceConfig } from "../config/config.js";
 import { setSecurityHeaders } from "../security/headers.js";
 import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
+import { instrumentHttp } from "../telemetry/http.js";
 import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
@@ -21,6 +22,8 @@ export interface ApiOptions {
   log?: FastifyBaseLogger;
   /** The service's version, shown by /health and the docs. @default app.version */
   version?: string;
+  /** Request spans and HTTP metrics (telemetry is on). @default false */
+  tracing?: boolean;
 }
 
 export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
@@ -55,6 +58,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       "request",
     );
   });
+  if (opts.tracing) instrumentHttp(api);
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.

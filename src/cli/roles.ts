@@ -6,6 +6,8 @@ import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
 import { inProcessRunner } from "../runner/in-process.js";
 import type { Storage } from "../storage/types.js";
+import { observeDepth } from "../telemetry/depth.js";
+import type { Telemetry } from "../telemetry/start.js";
 import { Worker } from "../worker/worker.js";
 
 export interface RoleDeps {
@@ -15,10 +17,12 @@ export interface RoleDeps {
   log: Logger;
   /** The service's version for /health and the docs. @default app.version */
   version?: string;
+  /** On: request spans and HTTP metrics in the API, depth gauges in the worker. */
+  telemetry?: Telemetry;
 }
 
 export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {
-  const api = await buildApi({ ...deps, log: deps.log });
+  const api = await buildApi({ ...deps, log: deps.log, tracing: deps.telemetry?.enabled });
   const url = await api.listen({ port: deps.config.port, host: deps.config.host });
   return { api, url: url.replace("0.0.0.0", "127.0.0.1") };
 }
@@ -30,6 +34,8 @@ export function startWorker(deps: RoleDeps): Worker {
     runner: inProcessRunner(deps.app.definition),
     log: deps.log,
   });
+  // Depth is sampled where the queue is worked: a scaled-to-zero service samples (and pays) nothing.
+  if (deps.telemetry?.enabled) observeDepth(deps.storage, deps.config.depthIntervalMs);
   void worker.run();
   deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
   return worker;

@@ -5,6 +5,7 @@ import type { ServiceApp } from "../app/service-app.js";
 import { loadConfig, requireConnections, type ServiceConfig } from "../config/config.js";
 import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../storage/types.js";
+import { startTelemetry, type Telemetry, telemetryConfigured } from "../telemetry/start.js";
 import { CliError } from "./errors.js";
 import { loadApp, resolveHandlerFile, serviceVersion } from "./load-app.js";
 import { createLogger } from "./log.js";
@@ -26,6 +27,8 @@ export interface ServiceSetup {
   log: Logger;
   /** The ServiceApp's version, else the one in the service's package.json. */
   version: string;
+  /** Traces and metrics (off unless an exporter is configured); shut it down after the role stops. */
+  telemetry: Telemetry;
 }
 
 export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
@@ -34,15 +37,11 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   const config = loadConfig(env);
   const file = resolveHandlerFile(opts.file);
   const app = await loadApp(file);
-  return {
-    app,
-    config,
-    env,
-    file,
-    projectDir: path.dirname(file),
-    log: createLogger(config, opts.role),
-    version: serviceVersion(app, file),
-  };
+  const log = createLogger(config, opts.role);
+  const version = serviceVersion(app, file);
+  // Before any storage call, request or job: the instruments bind to the providers it registers.
+  const telemetry = await startTelemetry(config, { service: app.name, version, role: opts.role }, log);
+  return { app, config, env, file, projectDir: path.dirname(file), log, version, telemetry };
 }
 
 /** The one place storage is assembled: the Azure drivers (Azurite locally), with every table, queue and container created. */
@@ -64,5 +63,8 @@ export async function connectStorage(config: ServiceConfig, log: Logger): Promis
       `Could not reach Azure Storage to create the table, queues and container (${(reason as Error)?.message}): check AZURE_STORAGE_CONNECTION_STRING and that the account is reachable.`,
     );
   }
-  return storage;
+  if (!telemetryConfigured(config)) return storage;
+  // Storage calls made inside a request or a job become child spans of it.
+  const { traceStorage } = await import("../telemetry/storage-spans.js");
+  return traceStorage(storage);
 }

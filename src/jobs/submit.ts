@@ -12,6 +12,8 @@ export interface SubmitInput {
   /** Who submits (key id or token subject); dedupe never crosses owners. */
   owner: string;
   idempotencyKey?: string;
+  /** The submitting request's W3C traceparent (when telemetry is on); kept in the row, never in the payload. */
+  traceParent?: string;
 }
 
 export interface SubmitResult {
@@ -49,6 +51,7 @@ export async function submitJob(
     releases: 0,
     jobHash: hash,
     owner: input.owner,
+    ...(input.traceParent ? { traceParent: input.traceParent } : {}),
     ...stored,
   };
 

@@ -23,6 +23,8 @@ export interface JobRecord {
   jobHash: string;
   /** Who created the job (an API key id or token subject); empty when the API is open. */
   owner: string;
+  /** The W3C traceparent of the request that submitted the job: the worker continues that trace. */
+  traceParent?: string;
   /** The payload as JSON when it fits in the row; otherwise `payloadBlob` names the blob holding it. */
   payload?: string;
   payloadBlob?: string;
@@ -39,7 +41,9 @@ export type NewJob = Omit<JobRecord, "etag" | "updatedUtc">;
 
 /** Fields a conditional update may change; `undefined` leaves a field as it is, `null` clears it. */
 export type JobPatch = {
-  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner">]?: JobRecord[K] | null;
+  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "traceParent">]?:
+    | JobRecord[K]
+    | null;
 };
 
 /** Job state in a table. Every write after `create` is conditional on an ETag. */

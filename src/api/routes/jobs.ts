@@ -8,6 +8,8 @@ import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { RoutePolicy } from "../../security/route-policy.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
+import { count } from "../../telemetry/instruments.js";
+import { currentTraceParent } from "../../telemetry/trace.js";
 import { YAML_TYPES } from "../body.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
@@ -47,11 +49,14 @@ export async function jobsRoutes(
     return job;
   }
 
-  const sign = (job: JobRecord) =>
-    storage.blobs.sign(job.blobName as string, config.sasTtlMs, {
+  const sign = async (job: JobRecord) => {
+    const link = await storage.blobs.sign(job.blobName as string, config.sasTtlMs, {
       contentType: job.contentType ?? "application/octet-stream",
       filename: job.filename,
     });
+    count("sasIssued");
+    return link;
+  };
 
   api.post(
     "/jobs",
@@ -94,7 +99,7 @@ export async function jobsRoutes(
       const payload = validatePayload(definition.schema, request.body);
       const { job, created } = await submitJob(
         storage,
-        { payload, owner: ownerOf(request), idempotencyKey },
+        { payload, owner: ownerOf(request), idempotencyKey, traceParent: currentTraceParent() },
         config.requeueAfterMs,
       );
       return reply

@@ -16,9 +16,13 @@ export function apiCommand(program: Command): void {
       // Listen first: /health answers while storage connects; job routes wait for it.
       const connecting = connectStorage(setup.config, setup.log);
       const { api, url } = await startApi({ ...setup, storage: deferredStorage(connecting) });
-      const stopped = untilShutdown(() => api.close());
+      const stopped = untilShutdown(async () => {
+        await api.close();
+        await setup.telemetry.shutdown();
+      });
       await connecting.catch(async (error: unknown) => {
         await api.close();
+        await setup.telemetry.shutdown();
         throw error;
       });
       setup.log.info({ url }, `${setup.app.name} API listening`);

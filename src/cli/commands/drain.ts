@@ -37,6 +37,7 @@ export function drainCommand(program: Command): void {
         closing ??= (async () => {
           setup.log.info({ reason }, "drain: stopping");
           await worker.close();
+          await setup.telemetry.shutdown();
           setup.log.info({}, "drain: done");
         })();
         return closing;

@@ -19,6 +19,7 @@ export function workerCommand(program: Command): void {
           "stopping: no new jobs; finishing the running ones",
         );
         await worker.close();
+        await setup.telemetry.shutdown();
         setup.log.info({}, "worker stopped");
       });
     });
