@@ -6,7 +6,7 @@ import { buildParameters, buildTemplate } from "../src/deploy/template/template.
 
 type Obj = Record<string, unknown>;
 
-function template(layout: WorkerLayout = "single", env: string[] = []) {
+function template(layout: WorkerLayout = "single", env: string[] = [], alertEmail = false) {
   const settings = deploySettings(env);
   return buildTemplate({
     layout,
@@ -15,6 +15,7 @@ function template(layout: WorkerLayout = "single", env: string[] = []) {
     jobReplicaTimeoutSeconds: 1800,
     cors: true,
     storage: settings.storage,
+    alertEmail,
   }) as Obj;
 }
 const resources = (t: Obj) => t.resources as Obj[];

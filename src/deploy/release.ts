@@ -66,6 +66,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
     jobReplicaTimeoutSeconds: jobReplicaTimeout(plan.settings.jobTimeoutSeconds),
     cors: plan.corsOrigins.length > 0,
     storage: plan.settings.storage,
+    alertEmail: plan.alertEmail !== undefined,
   });
   const parameters = buildParameters({
     appName: plan.app,
@@ -74,6 +75,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
     registryResourceGroup: found.registryResourceGroup,
     storageAccountName: found.storageAccount,
     corsOrigins: plan.corsOrigins,
+    alertEmail: plan.alertEmail,
   });
   await progress.step(`Template ${TEMPLATE_FILE}`, async (s) => {
     const changed = writeJson(plan.dir, TEMPLATE_FILE, template);
