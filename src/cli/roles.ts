@@ -35,7 +35,7 @@ export function startWorker(deps: RoleDeps): Worker {
     log: deps.log,
   });
   // Depth is sampled where the queue is worked: a scaled-to-zero service samples (and pays) nothing.
-  if (deps.telemetry?.enabled) observeDepth(deps.storage, deps.config.depthIntervalMs);
+  if (deps.telemetry?.enabled) observeDepth(deps.storage, worker, deps.config.depthIntervalMs);
   void worker.run();
   deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
   return worker;

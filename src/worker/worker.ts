@@ -26,6 +26,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #stopPolling = new AbortController();
   readonly #shutdown = new AbortController();
   #loop: Promise<void> | undefined;
+  #received = 0;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -43,6 +44,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Jobs running now. */
   get running(): number {
     return this.#active.size;
+  }
+
+  /** Messages received so far: a change means the queue moved (the depth sampler skips an idle worker). */
+  get received(): number {
+    return this.#received;
   }
 
   async #poll(): Promise<void> {
@@ -75,6 +81,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         continue;
       }
       backoff.reset();
+      this.#received += messages.length;
       for (const message of messages) this.#track(message);
     }
   }
