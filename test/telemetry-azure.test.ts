@@ -2,18 +2,16 @@
 // endpoint. Checks what the alert rules rely on: metric names unchanged, requests and dependencies of one
 // job under one operation id.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../src/local/azurite.js";
 import { METRICS } from "../src/telemetry/names.js";
 import { type BreezeReceiver, startBreezeReceiver } from "./support/breeze-receiver.js";
-import { type CliProcess, runCli, waitForHealth, waitForJob } from "./support/cli.js";
+import { startServicePair, waitForJob } from "./support/cli.js";
 import { RECORDING_HANDLERS, waitUntil } from "./support/fault-cluster.js";
 import { isolatedEnv } from "./support/storage.js";
 
 describe("telemetry to Application Insights", () => {
   let breeze: BreezeReceiver;
-  let api: CliProcess;
-  let worker: CliProcess;
   let url: string;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
     breeze = await startBreezeReceiver();
@@ -28,24 +26,13 @@ describe("telemetry to Application Insights", () => {
       PRAISONAI_SVC_POLL_MAX: "0.3",
       PRAISONAI_SVC_LOG_LEVEL: "info",
     });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    api = runCli(["api", RECORDING_HANDLERS, "--port", String(port)], {
-      env: { HOST: "127.0.0.1", ...env },
-      keep: true,
-    });
-    worker = runCli(["worker", RECORDING_HANDLERS], { env, keep: true });
-    await waitForHealth(url, api, 60_000);
-    await worker.waitForOutput(/worker polling/, 60_000);
+    const pair = await startServicePair(RECORDING_HANDLERS, env);
+    ({ url, stop } = pair);
+    await pair.api.waitForOutput(/"event":"telemetry_on"/, 60_000);
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of [api, worker]) {
-      if (p && p.child.exitCode === null) {
-        p.kill("SIGTERM");
-        await p.exited;
-      }
-    }
+    await stop?.();
     await breeze?.close();
   });
 

@@ -2,9 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/config.js";
 import { ConfigError } from "../src/errors.js";
-import { freePort } from "../src/local/azurite.js";
 import { METRICS } from "../src/telemetry/names.js";
-import { type CliProcess, runCli, waitForHealth, waitForJob } from "./support/cli.js";
+import { type CliProcess, startServicePair, waitForJob } from "./support/cli.js";
 import { RECORDING_HANDLERS, waitUntil } from "./support/fault-cluster.js";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./support/otlp-receiver.js";
 import { isolatedEnv } from "./support/storage.js";
@@ -19,6 +18,7 @@ describe("telemetry over OTLP/HTTP", () => {
   let api: { proc: CliProcess; url: string };
   let worker: CliProcess;
   let queue: string;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -36,26 +36,16 @@ describe("telemetry over OTLP/HTTP", () => {
       PRAISONAI_SVC_LOG_LEVEL: "info",
     });
     queue = env.PRAISONAI_SVC_QUEUE as string;
-    // Both kept for the whole suite (stopped by the last test, or afterAll).
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const proc = runCli(["api", RECORDING_HANDLERS, "--port", String(port)], {
-      env: { HOST: "127.0.0.1", ...env },
-      keep: true,
-    });
-    api = { proc, url };
-    worker = runCli(["worker", RECORDING_HANDLERS], { env, keep: true });
-    await waitForHealth(url, proc, 60_000);
-    await worker.waitForOutput(/worker polling/, 60_000);
+    const pair = await startServicePair(RECORDING_HANDLERS, env);
+    api = { proc: pair.api, url: pair.url };
+    worker = pair.worker;
+    stop = pair.stop;
+    // The API loads the SDK once it listens (a cold start does not wait for it): trace from then on.
+    await pair.api.waitForOutput(/"event":"telemetry_on"/, 60_000);
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of [api?.proc, worker]) {
-      if (p && p.child.exitCode === null) {
-        p.kill("SIGTERM");
-        await p.exited;
-      }
-    }
+    await stop?.();
     await receiver?.close();
   });
 

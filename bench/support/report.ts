@@ -129,6 +129,11 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       { name: "startup_ms", what: "`praisonai-svc api` (ms)" },
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
       {
+        name: "startup_telemetry_ratio",
+        what: "`praisonai-svc api` with telemetry on (OTLP) ÷ off: what loading the SDK costs",
+      },
+      { name: "startup_telemetry_ms", what: "`praisonai-svc api` with telemetry on (ms)" },
+      {
         name: "startup_lazy_tsx_ms",
         what: "diagnostic: the same through a launcher that registers tsx late (what the CLI itself now does; ms)",
       },
@@ -153,6 +158,11 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       {
         name: "idle_tx_per_hour",
         what: "transactions per hour at the default PRAISONAI_SVC_POLL_MAX (30 s)",
+        goal: { op: "<=", value: 120 },
+      },
+      {
+        name: "idle_tx_per_hour_telemetry",
+        what: "the same with telemetry on (OTLP, depth sampled at most every second)",
         goal: { op: "<=", value: 120 },
       },
       { name: "idle_tx_per_hour_measured", what: "transactions per hour counted at POLL_MAX 0.5 s" },

@@ -24,10 +24,14 @@ export interface RoleDeps {
 export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {
   const api = await buildApi({ ...deps, log: deps.log, tracing: deps.telemetry?.enabled });
   const url = await api.listen({ port: deps.config.port, host: deps.config.host });
+  // After listening: the first request of a cold start does not wait for the telemetry SDK to load.
+  void deps.telemetry?.start();
   return { api, url: url.replace("0.0.0.0", "127.0.0.1") };
 }
 
-export function startWorker(deps: RoleDeps): Worker {
+/** Starts telemetry (when configured) before the first job, so every job is traced and counted. */
+export async function startWorker(deps: RoleDeps): Promise<Worker> {
+  await deps.telemetry?.start();
   const worker = new Worker({
     storage: deps.storage,
     config: deps.config,

@@ -5,7 +5,7 @@ import type { ServiceApp } from "../app/service-app.js";
 import { loadConfig, requireConnections, type ServiceConfig } from "../config/config.js";
 import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../storage/types.js";
-import { startTelemetry, type Telemetry, telemetryConfigured } from "../telemetry/start.js";
+import { createTelemetry, type Telemetry, telemetryConfigured } from "../telemetry/start.js";
 import { CliError } from "./errors.js";
 import { loadApp, resolveHandlerFile, serviceVersion } from "./load-app.js";
 import { createLogger } from "./log.js";
@@ -27,7 +27,7 @@ export interface ServiceSetup {
   log: Logger;
   /** The ServiceApp's version, else the one in the service's package.json. */
   version: string;
-  /** Traces and metrics (off unless an exporter is configured); shut it down after the role stops. */
+  /** Traces and metrics (off unless an exporter is configured): `start` it, and shut it down after the role stops. */
   telemetry: Telemetry;
 }
 
@@ -39,8 +39,8 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   const app = await loadApp(file);
   const log = createLogger(config, opts.role);
   const version = serviceVersion(app, file);
-  // Before any storage call, request or job: the instruments bind to the providers it registers.
-  const telemetry = await startTelemetry(config, { service: app.name, version, role: opts.role }, log);
+  // Started by the role: the API once it listens, the worker before it polls.
+  const telemetry = createTelemetry(config, { service: app.name, version, role: opts.role }, log);
   return { app, config, env, file, projectDir: path.dirname(file), log, version, telemetry };
 }
 

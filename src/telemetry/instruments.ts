@@ -1,6 +1,12 @@
 // The service's metric instruments, created on first use from the global meter. Without telemetry the
 // global meter is OpenTelemetry's no-op one, so every record below costs a function call and nothing else.
-import { type Attributes, type Counter, type Histogram, metrics } from "@opentelemetry/api";
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type MeterProvider,
+  metrics,
+} from "@opentelemetry/api";
 import { ATTR, METRICS, SCOPE } from "./names.js";
 
 interface Instruments {
@@ -22,11 +28,14 @@ interface Instruments {
 }
 
 let instruments: Instruments | undefined;
+let madeBy: MeterProvider | undefined;
 
-/** Created once: after `startTelemetry` has set the global meter provider (it runs before any job or request). */
+/** Created on first use, and again once telemetry has started (the API serves requests before it has). */
 function get(): Instruments {
-  if (instruments) return instruments;
-  const meter = metrics.getMeter(SCOPE);
+  const provider = metrics.getMeterProvider();
+  if (instruments && madeBy === provider) return instruments;
+  madeBy = provider;
+  const meter = provider.getMeter(SCOPE);
   const counter = (name: keyof Instruments["counters"], description: string) =>
     meter.createCounter(METRICS[name], { description });
   const seconds = (name: string, description: string) =>

@@ -20,7 +20,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import { ATTR } from "./names.js";
-import type { Telemetry, TelemetryResource, TelemetrySettings } from "./start.js";
+import type { TelemetryResource, TelemetrySettings } from "./start.js";
 
 interface Exporters {
   spans: SpanExporter[];
@@ -59,7 +59,7 @@ export async function startSdk(
   settings: TelemetrySettings,
   resource: TelemetryResource,
   log: Logger,
-): Promise<Telemetry> {
+): Promise<() => Promise<void>> {
   const chosen = await exporters(settings);
   const attributes = resourceFromAttributes({
     "service.name": resource.service,
@@ -86,14 +86,11 @@ export async function startSdk(
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
-  return {
-    enabled: true,
-    async shutdown() {
-      // Flush what is buffered (the last metrics, the last spans); an unreachable collector must not hang the stop.
-      const results = await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
-      for (const r of results) {
-        if (r.status === "rejected") log.warn({ err: r.reason }, "telemetry: final export failed");
-      }
-    },
+  // Shutdown flushes what is buffered (the last metrics, the last spans); a failed export does not stop the stop.
+  return async () => {
+    const results = await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    for (const r of results) {
+      if (r.status === "rejected") log.warn({ err: r.reason }, "telemetry: final export failed");
+    }
   };
 }

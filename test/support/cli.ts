@@ -138,3 +138,39 @@ export async function waitForJob(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export interface ServicePair {
+  api: CliProcess;
+  worker: CliProcess;
+  url: string;
+  /** SIGTERM to both, then waits for them to exit. */
+  stop(): Promise<void>;
+}
+
+/** `api` (on a free port) and `worker` on the same environment, kept for a whole suite: stop them in afterAll. */
+export async function startServicePair(file: string, env: Record<string, string>): Promise<ServicePair> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const api = runCli(["api", file, "--port", String(port)], {
+    env: { HOST: "127.0.0.1", ...env },
+    keep: true,
+  });
+  // At info level: "worker polling" says it is ready.
+  const worker = runCli(["worker", file], { env: { ...env, PRAISONAI_SVC_LOG_LEVEL: "info" }, keep: true });
+  const stop = async () => {
+    for (const p of [api, worker]) {
+      if (p.child.exitCode === null && p.child.signalCode === null) {
+        p.kill("SIGTERM");
+        await p.exited;
+      }
+    }
+  };
+  try {
+    await waitForHealth(url, api, 60_000);
+    await worker.waitForOutput(/worker polling/, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { api, worker, url, stop };
+}

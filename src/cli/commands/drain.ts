@@ -30,7 +30,7 @@ export function drainCommand(program: Command): void {
         opts.maxRuntime === undefined
           ? Number.POSITIVE_INFINITY
           : started + DURATION(opts.maxRuntime, "--max-runtime") - setup.config.jobTimeoutMs - 30_000;
-      const worker = startWorker({ ...setup, storage });
+      const worker = await startWorker({ ...setup, storage });
       let lastBusy = Date.now();
       let closing: Promise<void> | undefined;
       const close = (reason: string) => {

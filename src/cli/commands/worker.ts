@@ -12,7 +12,7 @@ export function workerCommand(program: Command): void {
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });
       const storage = await connectStorage(setup.config, setup.log);
-      const worker = startWorker({ ...setup, storage });
+      const worker = await startWorker({ ...setup, storage });
       await untilShutdown(async (signal) => {
         setup.log.info(
           { signal, running: worker.running },
