@@ -25,7 +25,7 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
   await ourStorage(conn, ns);
   const starters: Record<string, Starter> = {
     startup_ms: (port) => startService("api", serviceEnv(conn, ns), { port, quiet: true }),
-    // Telemetry on: the SDK and the OTLP exporters are imported at start-up (nothing is exported before /health).
+    // Telemetry on: the SDK and the OTLP exporters load once the API listens (nothing is exported before /health).
     startup_telemetry_ms: (port) =>
       startService("api", serviceEnv(conn, ns, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" }), {
         port,

@@ -130,7 +130,7 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
       {
         name: "startup_telemetry_ratio",
-        what: "`praisonai-svc api` with telemetry on (OTLP) ÷ off: what loading the SDK costs",
+        what: "`praisonai-svc api` with telemetry on (OTLP) ÷ off: the SDK loads after the API listens",
       },
       { name: "startup_telemetry_ms", what: "`praisonai-svc api` with telemetry on (ms)" },
       {
