@@ -1,8 +1,9 @@
 // The alert rules in the deploy template, checked row by row against the spec's table (§9, and §11.3's
 // poison queue), and the e-mail they notify; plus what `deploy azure` says about where alerts go.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { resolvePlan } from "../src/deploy/plan.js";
 import { deploySettings } from "../src/deploy/settings.js";
 import type { WorkerLayout } from "../src/deploy/template/apps.js";
 import { buildParameters, buildTemplate } from "../src/deploy/template/template.js";
@@ -170,6 +171,15 @@ describe("deploy azure and alerts", () => {
     expect(withEmail.output).toMatch(/Alerts: +10 alert rules \(docs\/deploy\.md\) e-mail ops@example\.com/);
     const main = JSON.parse(readFileSync(path.join(box.project, "azure", "main.json"), "utf8")) as Obj;
     expect(ofType(main, "Microsoft.Insights/actionGroups")).toHaveLength(1);
+  });
+
+  it('remembers the address for the next deploy, and forgets it with --alert-email ""', () => {
+    const box = sandbox();
+    const stateFile = path.join(box.project, "azure", "praisonai-svc.json");
+    mkdirSync(path.dirname(stateFile), { recursive: true });
+    writeFileSync(stateFile, JSON.stringify({ alertEmail: "ops@example.com" }));
+    expect(resolvePlan({ dir: box.project }, {}).alertEmail).toBe("ops@example.com");
+    expect(resolvePlan({ dir: box.project, alertEmail: "" }, {}).alertEmail).toBeUndefined();
   });
 
   it("refuses an --alert-email that is not an address, before any Azure call", async () => {
