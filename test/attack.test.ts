@@ -30,7 +30,9 @@ async function attack<T extends Answer>(
   name: string,
   status: number,
   run: () => Promise<T>,
-  { ms = 2000, mb = 64 } = {},
+  // A ceiling that catches a hang (the request budget is 30 s) yet holds on a loaded machine; the table printed
+  // after the suite has the measured times.
+  { ms = 10_000, mb = 64 } = {},
 ): Promise<T> {
   const heap = process.memoryUsage().heapUsed;
   const started = performance.now();
@@ -289,7 +291,6 @@ describe("attacks on input", () => {
           req.write('"');
           pump();
         }),
-      { ms: 5000 },
     );
     expect(res.sentWhenAnswered).toBeLessThan(2 * 1024 * 1024);
     expect(res.headers.connection).toBe("close");

@@ -15,7 +15,6 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../src/local/azurite.js";
 import { type CliProcess, ROOT, runCli, startApiProcess, waitForHealth, waitForJob } from "./support/cli.js";
 import { isolatedEnv } from "./support/storage.js";
 
@@ -79,9 +78,11 @@ function noStorageEnv(): Record<string, string> {
 
 /** `praisonai-svc run` in a project folder with no storage configured, once it says it is ready. */
 async function startRun(dir: string): Promise<{ proc: CliProcess; port: number }> {
-  const port = await freePort();
-  const proc = runCli(["run", "--port", String(port)], { cwd: dir, env: noStorageEnv() });
-  await proc.waitForOutput(/Stop with Ctrl-C/);
+  // Port 0: `run` binds a free port itself and its banner names it.
+  const proc = runCli(["run", "--port", "0"], { cwd: dir, env: noStorageEnv() });
+  await proc.waitForOutput(/Stop with Ctrl-C/, 60_000);
+  const port = Number(/API: +http:\/\/127\.0\.0\.1:(\d+)\n/.exec(proc.output())?.[1]);
+  if (!port) throw new Error(`the banner names no port:\n${proc.output()}`);
   return { proc, port };
 }
 
@@ -137,7 +138,9 @@ describe("praisonai-svc run", () => {
       expect((await fetch(`${url}/health`)).status).toBe(200);
       times.push(performance.now() - t);
     }
-    expect(Math.max(...times)).toBeLessThan(500);
+    console.info(`[run] /health while the worker spins: ${times.map(Math.round).join(", ")} ms`);
+    // An API sharing the worker's event loop would answer after the 4 s spin; half of it leaves room for load.
+    expect(Math.max(...times)).toBeLessThan(2000);
     expect(((await (await fetch(`${url}/jobs/${id}`)).json()) as { status: string }).status).toBe(
       "processing",
     );

@@ -6,9 +6,10 @@ import { ConfigError } from "../src/errors.js";
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
-    const c = loadConfig({});
-    expect(c).toMatchObject({
+    // Literals, not read from SETTINGS: a default changed in the code (and the README with it) fails here.
+    expect(loadConfig({})).toEqual({
       port: 8080,
+      host: "0.0.0.0",
       maxPayloadBytes: 1_048_576,
       visibilityTimeoutMs: 60_000,
       jobTimeoutMs: 600_000,
@@ -16,12 +17,77 @@ describe("loadConfig", () => {
       pollMinMs: 1000,
       pollMaxMs: 30_000,
       concurrency: 1,
+      retryBackoffMs: 5000,
+      shutdownGraceMs: 30_000,
+      requeueAfterMs: 300_000,
+      sasTtlMs: 3_600_000,
+      requestTimeoutMs: 30_000,
+      logLevel: "info",
       table: "jobs",
       queue: "praison-jobs",
       poisonQueue: "praison-jobs-poison",
       container: "praison-output",
+      apiKeys: [],
+      jwtSecret: undefined,
+      jwtPublicKey: undefined,
+      jwtAudience: "",
+      jwtIssuer: "",
+      docsPublic: true,
+      corsOrigins: [],
+      rateLimit: 10,
+      readRateLimit: 300,
+      rateTable: "ratelimits",
+      rateLimitOnError: "open",
+      trustProxy: 0,
+      insightsConnection: "",
+      otlpEndpoint: "",
+      traceSampling: 0.1,
+      metricsIntervalMs: 60_000,
+      depthIntervalMs: 300_000,
+      connections: { table: undefined, queue: undefined, blob: undefined },
     });
-    expect(c.connections).toEqual({ table: undefined, queue: undefined, blob: undefined });
+  });
+
+  it("declares exactly the documented settings, each with its documented default", () => {
+    // What the README table shows (test/readme.test.ts holds the README to SETTINGS); a new setting goes here too.
+    expect(Object.fromEntries(Object.values(SETTINGS).map((s) => [s.env, s.default]))).toEqual({
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      PRAISONAI_SVC_MAX_PAYLOAD_BYTES: "1048576",
+      PRAISONAI_SVC_VISIBILITY_TIMEOUT: "60",
+      PRAISONAI_SVC_JOB_TIMEOUT: "600",
+      PRAISONAI_SVC_MAX_DEQUEUE: "3",
+      PRAISONAI_SVC_POLL_MIN: "1",
+      PRAISONAI_SVC_POLL_MAX: "30",
+      PRAISONAI_SVC_CONCURRENCY: "1",
+      PRAISONAI_SVC_RETRY_BACKOFF: "5",
+      PRAISONAI_SVC_SHUTDOWN_GRACE: "30",
+      PRAISONAI_SVC_REQUEUE_AFTER: "300",
+      PRAISONAI_SVC_SAS_TTL: "3600",
+      PRAISONAI_SVC_REQUEST_TIMEOUT: "30",
+      PRAISONAI_SVC_LOG_LEVEL: "info",
+      PRAISONAI_SVC_TABLE: "jobs",
+      PRAISONAI_SVC_QUEUE: "praison-jobs",
+      PRAISONAI_SVC_POISON_QUEUE: "praison-jobs-poison",
+      PRAISONAI_SVC_CONTAINER: "praison-output",
+      PRAISONAI_SVC_API_KEYS: "",
+      PRAISONAI_SVC_JWT_SECRET: "",
+      PRAISONAI_SVC_JWT_PUBLIC_KEY: "",
+      PRAISONAI_SVC_JWT_AUDIENCE: "",
+      PRAISONAI_SVC_JWT_ISSUER: "",
+      PRAISONAI_SVC_DOCS_PUBLIC: "true",
+      PRAISONAI_SVC_CORS_ORIGINS: "",
+      PRAISONAI_SVC_RATE_LIMIT: "10",
+      PRAISONAI_SVC_READ_RATE_LIMIT: "300",
+      PRAISONAI_SVC_RATE_TABLE: "ratelimits",
+      PRAISONAI_SVC_RATE_LIMIT_ON_ERROR: "open",
+      PRAISONAI_SVC_TRUST_PROXY: "false",
+      APPLICATIONINSIGHTS_CONNECTION_STRING: "",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "",
+      PRAISONAI_SVC_TRACE_SAMPLING: "0.1",
+      PRAISONAI_SVC_METRICS_INTERVAL: "60",
+      PRAISONAI_SVC_DEPTH_INTERVAL: "300",
+    });
   });
 
   it("lets the per-service connection strings override the account-wide one", () => {

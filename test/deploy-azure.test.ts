@@ -8,6 +8,14 @@ import { runToEnd } from "./support/npm.js";
 
 const KEY = "test-key-0123456789abcdef";
 
+/** The image tags `acr build` built, in order, among `calls`. */
+const builtTags = (calls: string[]): string[] =>
+  calls.flatMap((c) => /^acr build .*--image (\S+)/.exec(c)?.[1] ?? []);
+
+/** The image the fake az recorded on the app at its last deployment. */
+const deployedImage = (box: ReturnType<typeof sandbox>): string | undefined =>
+  (box.state().apps as Record<string, { image?: string }>)["demo-svc-rg/demo-svc"]?.image;
+
 describe("deploy azure", () => {
   it("runs the expected az commands, in order, on a first deploy", async () => {
     const box = sandbox();
@@ -55,6 +63,12 @@ describe("deploy azure", () => {
       storageAccount: storage,
     });
     expect(JSON.stringify(state)).not.toContain(shownKey);
+    // The API keys reached az in a file only its owner could read, deleted once the deployment ran.
+    const files = box.state().parameterFiles as unknown as { path: string; mode: number; uid: number }[];
+    const secretFile = files.find((f) => f.path.endsWith("secrets.parameters.json"));
+    expect(secretFile).toMatchObject({ mode: 0o600, uid: process.getuid?.() });
+    expect(existsSync(secretFile?.path as string)).toBe(false);
+    expect(existsSync(path.dirname(secretFile?.path as string))).toBe(false);
   });
 
   it("changes nothing on a second deploy of the same code and options", async () => {
@@ -62,9 +76,13 @@ describe("deploy azure", () => {
     const args = ["deploy", "azure", "--cors-origins", "https://wp.example.com", "--api-keys", KEY];
     expect((await cli(box, args)).code).toBe(0);
     const first = box.calls().length;
+    const [tag] = builtTags(box.calls());
+    expect(deployedImage(box)).toMatch(new RegExp(`/${tag}$`));
     const again = await cli(box, args);
     expect(again.code, again.output).toBe(0);
     const second = box.calls().slice(first);
+    // The running app keeps the image it has.
+    expect(deployedImage(box)).toMatch(new RegExp(`/${tag}$`));
     expect(second.filter(isMutating)).toEqual([]);
     expect(second.map((c) => c.split(" --")[0])).toEqual([
       "account show",
@@ -92,6 +110,11 @@ describe("deploy azure", () => {
     expect(again.code, again.output).toBe(0);
     const changes = box.calls().slice(first).filter(isMutating);
     expect(changes.map((c) => c.split(" --")[0])).toEqual(["acr build", "deployment group create"]);
+    // The new code's image is a new tag, and that tag is what the deployment now runs.
+    const [oldTag, newTag] = builtTags(box.calls());
+    expect(newTag).toMatch(/^demo-svc:src-[0-9a-f]{12}$/);
+    expect(newTag).not.toBe(oldTag);
+    expect(deployedImage(box)).toMatch(new RegExp(`/${newTag}$`));
     // No --api-keys this time: the running app's keys are kept, not replaced.
     expect(again.output).toMatch(/API keys \(kept from the running app\)/);
     const apps = box.state().apps as Record<string, { secrets: Record<string, string> }>;

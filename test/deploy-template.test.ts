@@ -135,10 +135,12 @@ describe("the ARM template", () => {
 
   it.each(WORKER_LAYOUTS)("never holds a secret as a plain value (%s layout)", (layout) => {
     const t = template(layout);
+    const secrets: string[] = [];
     for (const o of objects(t.resources)) {
       // Every secret's value is computed inside Azure or comes from the secure parameter.
       if (Array.isArray(o.secrets)) {
         for (const s of o.secrets as Obj[]) {
+          secrets.push(String(s.name));
           expect(String(s.value)).toMatch(
             /^\[(concat\(.*listKeys|listCredentials|reference|parameters\('apiKeys'\))/,
           );
@@ -149,6 +151,17 @@ describe("the ARM template", () => {
         throw new Error(`${o.name} is a plain value`);
       }
     }
+    // The loop above saw every secret it vouches for (the API keys only on the app that serves the API).
+    expect(new Set(secrets)).toEqual(
+      new Set([
+        "storage-conn",
+        "table-conn",
+        "queue-conn",
+        "appinsights-conn",
+        "registry-password",
+        "api-keys",
+      ]),
+    );
     const text = JSON.stringify(t);
     expect(text).not.toMatch(/AccountKey=[A-Za-z0-9+/]/);
     expect(t.parameters).toMatchObject({ apiKeys: { type: "securestring" } });

@@ -1,5 +1,7 @@
 // Fault injection: storage goes away and comes back. Azurite (with its data on disk) is stopped and restarted
-// on the same ports while jobs are being submitted and run: every job accepted with 202 reaches a terminal state.
+// on the same ports while jobs are being submitted and run: POSTs during the outage are refused with 503 (and
+// nothing else), a refused POST's rare leftover row is repaired on read, and every job accepted with 202 is
+// done, committed once.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +12,9 @@ import { faultCluster, waitForCommitLogs, waitUntil } from "./support/fault-clus
 const OUTAGE_MS = 4000;
 
 describe("storage stopped and restarted while jobs flow", () => {
-  it("brings every job accepted with 202 to a terminal state", { timeout: 180_000 }, async () => {
+  it("refuses POSTs with 503 while storage is down, repairs any row one left, and finishes every accepted job", {
+    timeout: 180_000,
+  }, async () => {
     const location = mkdtempSync(path.join(tmpdir(), "praisonai-azurite-"));
     const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
     let azurite: Azurite = await startAzurite({ location, ports });
@@ -19,11 +23,16 @@ describe("storage stopped and restarted while jobs flow", () => {
       rmSync(location, { recursive: true, force: true });
     });
     const c = await faultCluster(
-      { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, PRAISONAI_SVC_VISIBILITY_TIMEOUT: "5" },
+      {
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        PRAISONAI_SVC_VISIBILITY_TIMEOUT: "5",
+        // A row left by a refused POST is repaired by the first read after this long (see below).
+        PRAISONAI_SVC_REQUEUE_AFTER: "1",
+      },
       azurite.connectionString,
     );
     const url = await c.startApi();
-    const workers = await Promise.all([c.startWorker(), c.startWorker()]);
+    const workers = await Promise.all([c.startWorker(), c.startWorker({ PRAISONAI_SVC_CONCURRENCY: "4" })]);
 
     // Submit a job every 100 ms until told to stop; each POST is awaited on its own.
     const posts: Promise<Awaited<ReturnType<typeof c.post>> & { phase: string }>[] = [];
@@ -55,11 +64,32 @@ describe("storage stopped and restarted while jobs flow", () => {
     const jobs = await c.waitForTerminal(accepted, 120_000);
     const settledMs = Date.now() - restartedAt;
 
+    // The outage happened and the API said so: at least one 503 while storage was down, no other error.
+    const statuses = (p: string) => responses.filter((r) => r.phase === p).map((r) => r.status);
+    expect(statuses("outage")).toContain(503);
+    expect(responses.filter((r) => r.status !== 202 && r.status !== 503)).toEqual([]);
     expect(accepted.length).toBeGreaterThan(10);
     expect(jobs.filter((j) => j.status !== "done")).toEqual([]);
     const blobs = await Promise.all(accepted.map((id) => c.resultBlobs(id)));
     expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
     await waitForCommitLogs(workers, accepted);
+    // A POST refused with 503 keeps nothing, except when storage went away between its row and its message and
+    // the clean-up failed too (docs/architecture.md, "Repair on read"): the row stays, queued without a message
+    // (the first read of it enqueues it) or, when the message had landed and only its answer was lost, run.
+    // Such rows are few, and none is left half-made: after a read each is done.
+    const ids = await c.jobIds();
+    expect(accepted.filter((id) => !ids.includes(id))).toEqual([]);
+    const leftovers = ids.filter((id) => !accepted.includes(id));
+    const refused = responses.filter((r) => r.status === 503).length;
+    const leftStates = await Promise.all(leftovers.map(async (id) => (await c.job(id)).status));
+    expect(leftovers.length).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (const id of leftovers) expect((await fetch(`${url}/jobs/${id}`)).status).toBe(200);
+    const repaired = await c.waitForTerminal(leftovers, 60_000);
+    expect(repaired.filter((j) => j.status !== "done")).toEqual([]);
+    console.info(
+      `[fault] azurite restart: ${leftovers.length} of ${refused} refused POSTs left a row (${leftStates.join(",") || "none"}), all done after a read`,
+    );
     const byPhase = (p: string) => {
       const rs = responses.filter((r) => r.phase === p);
       const counts = new Map<number, number>();

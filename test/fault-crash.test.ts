@@ -1,7 +1,13 @@
 // Fault injection: workers that die (kill -9) or freeze (SIGSTOP) mid-job, as real processes on Azurite.
 import { describe, expect, it } from "vitest";
 import type { CliProcess } from "./support/cli.js";
-import { type FaultCluster, faultCluster, logLines, waitUntil } from "./support/fault-cluster.js";
+import {
+  type FaultCluster,
+  faultCluster,
+  logLines,
+  waitForCommitLogs,
+  waitUntil,
+} from "./support/fault-cluster.js";
 
 /** Waits for the job's first execution and tells which of two workers runs it. */
 async function holderOf(c: FaultCluster, id: string, workers: CliProcess[]) {
@@ -38,6 +44,41 @@ describe("a worker that dies or freezes mid-job", () => {
     expect(job.retryCount).toBe(1);
     expect(logLines(second, "job done").filter((l) => l.jobId === id)).toHaveLength(1);
     console.info(`[fault] kill -9: recovered and done ${recoveredMs} ms after the kill`);
+  });
+
+  it("completes all four jobs a worker at concurrency 4 was running when killed -9, each committed once", async () => {
+    const c = await faultCluster();
+    const url = await c.startApi();
+    // The second worker is started first (start-up is slow on a loaded machine) and frozen until the kill.
+    const other = await c.startWorker();
+    process.kill(other.pid, "SIGSTOP");
+    const holder = await c.startWorker({ PRAISONAI_SVC_CONCURRENCY: "4" });
+    const ids = await Promise.all([0, 1, 2, 3].map((n) => c.submit(url, { mode: "sleep", ms: 3000, n })));
+    await waitUntil(
+      () => (ids.every((id) => c.executions(id, "start").length === 1) ? true : undefined),
+      30_000,
+      "all four jobs to start on the one worker",
+    );
+    expect(ids.map((id) => c.executions(id, "start")[0]?.pid)).toEqual(ids.map(() => holder.pid));
+    const killedAt = Date.now();
+    holder.kill("SIGKILL");
+    await holder.exited;
+    process.kill(other.pid, "SIGCONT");
+
+    const jobs = await c.waitForTerminal(ids, 60_000);
+    console.info(
+      `[fault] kill -9 at concurrency 4: all four done ${Date.now() - killedAt} ms after the kill`,
+    );
+    expect(jobs.filter((j) => j.status !== "done")).toEqual([]);
+    for (const id of ids) {
+      expect(c.executions(id, "start").map((s) => [s.pid, s.attempt])).toEqual([
+        [holder.pid, 1],
+        [other.pid, 2],
+      ]);
+      expect(await c.resultBlobs(id)).toEqual([`${id}/2/result.txt`]);
+    }
+    const done = await waitForCommitLogs([other], ids);
+    expect(done.sort()).toEqual([...ids].sort());
   });
 
   it("discards the late result of a worker paused past its lease (SIGSTOP) once another committed", async () => {

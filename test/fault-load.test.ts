@@ -1,9 +1,18 @@
 // Fault injection under load: three worker processes race for 300 jobs; each result is committed exactly once.
+// One worker runs four jobs at once (PRAISONAI_SVC_CONCURRENCY=4), as the docs recommend raising it.
 import { describe, expect, it } from "vitest";
-import { faultCluster, logLines, waitForCommitLogs, waitUntil } from "./support/fault-cluster.js";
+import {
+  faultCluster,
+  logLines,
+  peakConcurrency,
+  waitForCommitLogs,
+  waitUntil,
+} from "./support/fault-cluster.js";
 
 const JOBS = 300;
 const WORKERS = 3;
+/** Jobs at once per worker process. */
+const CONCURRENCY = ["1", "1", "4"];
 
 /** Runs `fn` over 0..n-1 with at most `limit` calls in flight. */
 async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -27,10 +36,12 @@ describe(`${WORKERS} worker processes and ${JOBS} jobs`, () => {
       PRAISONAI_SVC_RATE_LIMIT: "100000",
     });
     const url = await c.startApi();
-    const workers = await Promise.all(Array.from({ length: WORKERS }, () => c.startWorker()));
+    const workers = await Promise.all(
+      CONCURRENCY.map((n) => c.startWorker({ PRAISONAI_SVC_CONCURRENCY: n })),
+    );
     const started = Date.now();
 
-    const ids = await pool(JOBS, 8, (i) => c.submit(url, { mode: "sleep", ms: 0, n: i }));
+    const ids = await pool(JOBS, 8, (i) => c.submit(url, { mode: "sleep", ms: 20, n: i }));
     const submittedMs = Date.now() - started;
     await waitUntil(
       () => {
@@ -65,9 +76,15 @@ describe(`${WORKERS} worker processes and ${JOBS} jobs`, () => {
     expect(done).toHaveLength(JOBS);
     expect(new Set(done).size).toBe(JOBS);
     const perWorker = workers.map((w) => logLines(w, "job done").length);
-    expect(perWorker.every((n) => n > 0)).toBe(true);
+    const peaks = workers.map((w) => peakConcurrency(records, w.pid));
     console.info(
-      `[fault] load: ${JOBS} jobs, ${WORKERS} workers: submitted in ${submittedMs} ms, all done in ${totalMs} ms; per worker ${perWorker.join("/")}`,
+      `[fault] load: ${JOBS} jobs, ${WORKERS} workers (concurrency ${CONCURRENCY.join("/")}): submitted in ${submittedMs} ms, ` +
+        `all done in ${totalMs} ms; per worker ${perWorker.join("/")}; peak jobs at once ${peaks.join("/")}`,
     );
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    // Each worker kept to its setting, and the one set to 4 did run several jobs at once.
+    expect(peaks.slice(0, 2)).toEqual([1, 1]);
+    expect(peaks[2]).toBeGreaterThan(1);
+    expect(peaks[2]).toBeLessThanOrEqual(4);
   });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { faultCluster, logLines, waitUntil } from "./support/fault-cluster.js";
 
 describe("a failing handler", () => {
-  it("moves a job that always throws to the poison queue after 3 deliveries", async () => {
-    const c = await faultCluster();
+  it("retries a job that always throws after 1 s, then 2 s, and moves it to the poison queue after 3 deliveries", async () => {
+    // A backoff of 1 s doubling (the default is 5 s; the queue counts visibility in whole seconds).
+    const c = await faultCluster({ PRAISONAI_SVC_RETRY_BACKOFF: "1" });
     const url = await c.startApi();
     const worker = await c.startWorker();
     const started = Date.now();
@@ -23,7 +24,18 @@ describe("a failing handler", () => {
     ]);
     const retries = logLines(worker, "job failed; will retry").filter((l) => l.jobId === id);
     expect(retries.map((l) => l.retryCount)).toEqual([1, 2]);
-    console.info(`[fault] always throws: poisoned after 3 deliveries in ${Date.now() - started} ms`);
+    expect(retries.map((l) => l.retryInMs)).toEqual([1000, 2000]);
+    // The deliveries really waited: each start at least the backoff after the previous one (plus at most a
+    // poll interval and a claim; the upper bound is generous for a loaded machine).
+    const t = c.executions(id, "start").map((r) => r.t);
+    const gaps = [(t[1] as number) - (t[0] as number), (t[2] as number) - (t[1] as number)];
+    console.info(
+      `[fault] always throws: poisoned after 3 deliveries in ${Date.now() - started} ms; gaps between deliveries ${gaps.join(", ")} ms (backoff 1000, 2000)`,
+    );
+    expect(gaps[0]).toBeGreaterThanOrEqual(1000);
+    expect(gaps[1]).toBeGreaterThanOrEqual(2000);
+    expect(gaps[0]).toBeLessThan(1000 + 8000);
+    expect(gaps[1]).toBeLessThan(2000 + 8000);
   });
 
   it("shows the last error and the retry count while a job waits for its next delivery", async () => {

@@ -1,13 +1,20 @@
 // The security layer through the API (Fastify inject on Azurite): keys and rotation, ownership, tokens,
 // admin routes, CORS, security headers, rate limits shared through Table Storage, and failure logging.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import { SignJWT } from "jose";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { ServiceApp } from "../src/app/service-app.js";
 import { loadConfig } from "../src/config/config.js";
 import { freePort } from "../src/local/azurite.js";
+import { inProcessRunner } from "../src/runner/in-process.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
+import { Worker } from "../src/worker/worker.js";
 import {
+  afterTest,
   expectProblem,
   JWT_ENV,
   KEY_A,
@@ -21,6 +28,8 @@ import {
   token,
 } from "./support/security.js";
 import { azuriteConnectionString } from "./support/storage.js";
+
+const ORIGIN = "https://wp.example";
 
 describe("API keys", () => {
   it("answers /health without a key, and everything else only with one", async () => {
@@ -51,12 +60,60 @@ describe("API keys", () => {
   });
 
   it("lets only the key named admin use the admin routes, which show every owner's jobs", async () => {
-    const { api } = await service({ PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},wordpress:${KEY_B}` });
+    // A job of the wordpress key that fails its one delivery, so it lands in the poison queue.
+    const failing = new ServiceApp("Failing").job(() => {
+      throw new Error("always fails");
+    });
+    const svc = await service(
+      {
+        PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},wordpress:${KEY_B}`,
+        PRAISONAI_SVC_MAX_DEQUEUE: "1",
+        PRAISONAI_SVC_POLL_MIN: "0.05",
+        PRAISONAI_SVC_POLL_MAX: "0.2",
+      },
+      undefined,
+      {},
+      failing,
+    );
+    const { api } = svc;
+    const id = (await submit(api, { "x-api-key": KEY_B })).json().job_id as string;
+    const worker = new Worker({
+      storage: svc.storage,
+      config: svc.config,
+      runner: inProcessRunner(failing.definition),
+      log: pino({ level: "silent" }),
+    });
+    void worker.run();
+    afterTest(() => worker.close(1000));
+    const deadline = Date.now() + 20_000;
+    while ((await svc.storage.poison.count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`job ${id} never reached the poison queue`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
     expectProblem(await api.inject("/admin/poison-queue"), 401);
     const denied = await api.inject({ url: "/admin/poison-queue", headers: { "x-api-key": KEY_B } });
     expect(expectProblem(denied, 403).detail).toContain("admin");
     const allowed = await api.inject({ url: "/admin/poison-queue", headers: { "x-api-key": KEY_A } });
     expect(allowed.statusCode).toBe(200);
+    // The admin sees the other owner's job, with its state.
+    expect(allowed.json()).toMatchObject({ count: 1, jobs: [{ job_id: id, job: { status: "error" } }] });
+
+    // Requeue: 403 for any other key (the job stays failed), 404 for an unknown job, 202 for the admin.
+    const requeue = (jobId: string, key: string) =>
+      api.inject({
+        method: "POST",
+        url: `/admin/poison-queue/${jobId}/requeue`,
+        headers: { "x-api-key": key },
+      });
+    expect(expectProblem(await requeue(id, KEY_B), 403).detail).toContain("admin");
+    expect((await svc.storage.jobs.get(id))?.status).toBe("error");
+    expect(await svc.storage.poison.count()).toBe(1);
+    const unknown = "3f1c0c0e-0000-4000-8000-000000000000";
+    expect(expectProblem(await requeue(unknown, KEY_A), 404).detail).toContain(unknown);
+    const requeued = await requeue(id, KEY_A);
+    expect(requeued.statusCode).toBe(202);
+    expect(requeued.json()).toMatchObject({ job_id: id, status: "queued" });
   });
 
   it("logs each failure with the client IP and a stable event name, never the presented secret", async () => {
@@ -78,6 +135,21 @@ describe("API keys", () => {
     const all = JSON.stringify(logs);
     expect(all).not.toContain(presented);
     expect(all).not.toContain(KEY_A);
+  });
+
+  it("logs the first 100 failures of a minute one by one, then every 100th, each with its count", async () => {
+    const { api, logs } = await service({ PRAISONAI_SVC_API_KEYS: KEY_A });
+    for (let i = 0; i < 250; i++) {
+      // A different address each time: the read limit (300 a minute per address) stays out of the way.
+      const res = await api.inject({
+        url: "/jobs/x",
+        headers: { "x-api-key": "wrong" },
+        remoteAddress: `198.51.100.${i % 250}`,
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    const counts = logs.filter((l) => l.event === "auth_failed").map((l) => l.failures_last_minute);
+    expect(counts).toEqual([...Array.from({ length: 100 }, (_, i) => i + 1), 200]);
   });
 });
 
@@ -194,8 +266,6 @@ describe("WordPress-issued tokens", () => {
 });
 
 describe("CORS", () => {
-  const ORIGIN = "https://wp.example";
-
   it("sends no CORS headers when no origin is configured", async () => {
     const { api } = await service();
     const res = await api.inject({ url: "/health", headers: { origin: ORIGIN } });
@@ -373,6 +443,67 @@ describe("rate limits", () => {
     expect(statuses).toEqual([404, 404, 404, 429]);
     expect((await api.inject("/health")).statusCode).toBe(200);
     expect((await submit(api)).statusCode).toBe(202);
+  });
+
+  it("never counts /health, /docs, /openapi.json or preflights, and says in RateLimit-Reset when to retry", async () => {
+    const { api } = await service({ PRAISONAI_SVC_READ_RATE_LIMIT: "2", PRAISONAI_SVC_CORS_ORIGINS: ORIGIN });
+    const read = () => api.inject("/jobs/00000000-0000-4000-8000-000000000000");
+    expect((await read()).statusCode).toBe(404);
+    expect((await read()).statusCode).toBe(404);
+    const refused = await read();
+    expectProblem(refused, 429);
+    const reset = Number(refused.headers["ratelimit-reset"]);
+    expect(reset).toBeGreaterThanOrEqual(1);
+    // A sliding window: this minute's hits weigh on the next one too, so the wait can pass 60 s (not 120).
+    expect(reset).toBeLessThanOrEqual(120);
+    expect(Number(refused.headers["retry-after"])).toBe(reset);
+    // The same client, over its read limit, still gets liveness, the docs and its preflights, many times over.
+    for (let i = 0; i < 5; i++) {
+      expect((await api.inject("/health")).statusCode).toBe(200);
+      expect((await api.inject("/openapi.json")).statusCode).toBe(200);
+      expect((await api.inject("/docs/")).statusCode).toBe(200);
+      const preflight = await api.inject({
+        method: "OPTIONS",
+        url: "/jobs",
+        headers: { origin: ORIGIN, "access-control-request-method": "POST" },
+      });
+      expect(preflight.statusCode).toBe(204);
+    }
+    expectProblem(await read(), 429);
+  });
+
+  it("refuses a throttled submission before reading its body", async () => {
+    const { api } = await service({ PRAISONAI_SVC_RATE_LIMIT: "1" });
+    expect((await submit(api)).statusCode).toBe(202);
+    await api.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = api.server.address() as AddressInfo;
+    // Announce 1 MB, send 100 bytes, never the rest: only a check made before reading the body can answer.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/jobs",
+        headers: { "content-type": "application/json", "content-length": String(1_000_000) },
+      });
+      const timer = setTimeout(
+        () => reject(new Error("no answer while the body was still being sent")),
+        15_000,
+      );
+      req.on("response", (r) => {
+        let body = "";
+        r.on("data", (d: Buffer) => (body += d.toString()));
+        r.on("end", () => {
+          clearTimeout(timer);
+          req.destroy();
+          resolve({ status: r.statusCode ?? 0, body });
+        });
+      });
+      req.on("error", () => {});
+      req.write(`{"pad":"${"x".repeat(90)}`);
+    });
+    expect(answer.status).toBe(429);
+    expect(JSON.parse(answer.body).detail).toContain("per minute");
   });
 
   it("takes the client from the last X-Forwarded-For hop only when told to trust the proxy", async () => {

@@ -4,7 +4,7 @@ import { TableClient } from "@azure/data-tables";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { loadConfig } from "../src/config/config.js";
 import { StorageUnavailableError } from "../src/errors.js";
-import { azuriteConnectionString, freePort } from "../src/local/azurite.js";
+import { azuriteConnectionString } from "../src/local/azurite.js";
 import { createAzureStorage } from "../src/storage/azure/index.js";
 import { createTableRateCounter } from "../src/storage/azure/table-rate-counter.js";
 import { createMemoryRateCounter } from "../src/storage/memory/rate-counter.js";
@@ -13,6 +13,7 @@ import { testBlobStore } from "./support/conformance/blob-store.js";
 import { testJobQueue } from "./support/conformance/job-queue.js";
 import { testJobStore } from "./support/conformance/job-store.js";
 import { testRateCounter } from "./support/conformance/rate-counter.js";
+import { deadEndpoint } from "./support/dead-endpoint.js";
 import { isolatedStorage, azuriteConnectionString as sharedAzurite } from "./support/storage.js";
 
 testJobStore("Azure Table Storage", async () => (await isolatedStorage()).storage.jobs);
@@ -58,7 +59,9 @@ describe("the Table Storage rate counter", () => {
 
 describe("Azure drivers during an outage", () => {
   it("throw StorageUnavailableError from every concern, with the SDK's error as the cause", async () => {
-    const port = await freePort(); // nothing listens there
+    // A port this test holds, dropping every connection (a freed port could be taken by another process).
+    const dead = await deadEndpoint("reset");
+    const port = Number(new URL(dead.url).port);
     const config = loadConfig({
       AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString({ blob: port, queue: port, table: port }),
     });

@@ -15,12 +15,14 @@ function gatedHandler() {
   const running = new Promise<void>((r) => {
     started = r;
   });
+  let runs = 0;
   const handler = async () => {
+    runs++;
     started();
     await gate;
     return { data: "late", contentType: "text/plain", filename: "out.txt" };
   };
-  return { handler, open: () => open(), running };
+  return { handler, open: () => open(), running, runs: () => runs };
 }
 
 describe("one delivery", () => {
@@ -75,11 +77,19 @@ describe("one delivery", () => {
     await gated.running;
     await h.direct.queue.send(encodeMessage(id));
 
-    expect(await h.execute(await h.receive())).toBe("deferred");
+    const duplicate = await h.receive();
+    expect(await h.execute(duplicate)).toBe("deferred");
+    // Not run and not dropped: still in the queue beside the running delivery's message, and hidden again.
+    expect(await h.direct.queue.count()).toBe(2);
+    expect(await h.direct.queue.peek(32)).toEqual([]);
     gated.open();
 
     expect(await first).toBe("done");
     expect(await h.direct.jobs.get(id)).toMatchObject({ status: "done", attempt: 1 });
+    expect(gated.runs()).toBe(1);
+    // The running delivery deleted its own message only; the duplicate waits, hidden, to be dropped unrun.
+    expect(await h.direct.queue.count()).toBe(1);
+    expect(await h.direct.queue.peek(32)).toEqual([]);
   });
 
   it("hands the job back on shutdown: queued, one release, its message visible at once", async () => {

@@ -46,7 +46,8 @@ describe.concurrent("retries inside a delivery", () => {
     measured.forEach((gap, i) => {
       const want = [1000, 3000, 9000][i] as number; // spec §11.2
       expect(gap).toBeGreaterThanOrEqual(want - 20);
-      expect(gap).toBeLessThan(want + 1500);
+      // Below the next step (3 s, 9 s, 27 s): the right delay of the sequence, with room for a loaded machine.
+      expect(gap).toBeLessThan(want * 3);
     });
     expect(await h.direct.jobs.get(id)).toMatchObject({ status: "done", attempt: 1 });
     console.info(`[worker] upload retry gaps: ${measured.join(", ")} ms`);
@@ -94,9 +95,10 @@ describe.concurrent("retries inside a delivery", () => {
 
     const [first, second] = gaps(calls.slice(0, 3));
     expect(first).toBeGreaterThanOrEqual(980);
-    expect(first).toBeLessThan(2500);
+    expect(first).toBeLessThan(3000); // below the next step of 1 s, 3 s, 9 s
     expect(second).toBeGreaterThanOrEqual(2980);
-    expect(second).toBeLessThan(4500);
+    expect(second).toBeLessThan(9000);
+    console.info(`[worker] table write retry gaps: ${first}, ${second} ms`);
     expect(await h.direct.jobs.get(id)).toMatchObject({ status: "done" });
   });
 });

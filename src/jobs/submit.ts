@@ -58,20 +58,36 @@ export async function submitJob(
   // Keys left by failed jobs are taken over (conditionally on the ETag read), so a failed payload can be resubmitted.
   const replace = new Map<string, string>();
   for (let round = 0; ; round++) {
+    let created: JobRecord;
     try {
-      const created = await storage.jobs.create(job, keys, replace);
-      await enqueue(storage, created, keys);
-      return { job: created, created: true };
+      created = await storage.jobs.create(job, keys, replace);
     } catch (error) {
-      if (!(error instanceof KeyTakenError) || round >= 4) throw error;
+      if (!(error instanceof KeyTakenError) || round >= 4) {
+        await dropPayloadUnlessKept(storage, job);
+        throw error;
+      }
       const existing = await storage.jobs.get(error.jobId);
       if (isLive(existing)) {
         if (stored.payloadBlob) await storage.blobs.delete(stored.payloadBlob).catch(() => {});
         return { job: await requeueIfStale(storage, existing, requeueAfterMs), created: false };
       }
       replace.set(error.key, error.etag);
+      continue;
     }
+    await enqueue(storage, created, keys);
+    return { job: created, created: true };
   }
+}
+
+/**
+ * The create failed (the table unreachable, say): the payload blob written before it belongs to no job, unless
+ * the row did land and only the answer was lost, which a read shows. Unreadable counts as not kept: the SDK's
+ * retries would have met a landed row (409) and taken it as ours.
+ */
+async function dropPayloadUnlessKept(storage: Storage, job: { id: string; payloadBlob?: string }) {
+  if (!job.payloadBlob) return;
+  const kept = await storage.jobs.get(job.id).catch(() => undefined);
+  if (!kept) await storage.blobs.delete(job.payloadBlob).catch(() => {});
 }
 
 async function enqueue(storage: Storage, job: JobRecord, keys: string[]): Promise<void> {

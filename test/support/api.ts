@@ -19,6 +19,8 @@ afterEach(async () => {
 
 export interface TestService {
   api: FastifyInstance;
+  /** The environment of the resources, without the outage (a second API on it sees storage whole). */
+  env: Record<string, string>;
   storage: Storage;
   config: ServiceConfig;
   /** Starts an in-process worker (stopped after the test). */
@@ -45,6 +47,7 @@ export async function testService(
   cleanups.push(() => api.close());
   return {
     api,
+    env: created.env,
     storage,
     config,
     startWorker() {

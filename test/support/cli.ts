@@ -3,7 +3,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import { freePort } from "../../src/local/azurite.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(ROOT, "bin", "praisonai-svc.js");
@@ -94,16 +93,39 @@ export function runCli(
   return proc;
 }
 
-/** Starts `praisonai-svc api` on a free port and waits for /health. */
+/**
+ * Starts `praisonai-svc api` on port 0 and reads the port it bound from its "API listening" line (logged once
+ * storage is connected), so no port is freed here for another process to take first. Logs at info at least.
+ */
 export async function startApiProcess(
   file: string,
   env: Record<string, string>,
+  opts: { keep?: boolean } = {},
 ): Promise<{ proc: CliProcess; url: string }> {
-  const port = await freePort();
-  const proc = runCli(["api", file, "--port", String(port)], { env: { HOST: "127.0.0.1", ...env } });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, proc);
-  return { proc, url };
+  const level = env.PRAISONAI_SVC_LOG_LEVEL === "debug" || env.PRAISONAI_SVC_LOG_LEVEL === "trace";
+  const proc = runCli(["api", file, "--port", "0"], {
+    env: {
+      HOST: "127.0.0.1",
+      ...env,
+      PRAISONAI_SVC_LOG_LEVEL: level ? (env.PRAISONAI_SVC_LOG_LEVEL as string) : "info",
+    },
+    keep: opts.keep,
+  });
+  try {
+    const [, url] = await proc.waitForOutput(
+      /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/,
+      60_000,
+    );
+    await waitForHealth(url as string, proc);
+    return { proc, url: url as string };
+  } catch (error) {
+    // A kept process is not stopped after the test: stop it here.
+    if (opts.keep && proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    }
+    throw error;
+  }
 }
 
 export async function waitForHealth(url: string, proc?: CliProcess, timeoutMs = 20_000): Promise<void> {
@@ -147,30 +169,26 @@ export interface ServicePair {
   stop(): Promise<void>;
 }
 
-/** `api` (on a free port) and `worker` on the same environment, kept for a whole suite: stop them in afterAll. */
+/** `api` (on a port of its choosing) and `worker` on the same environment, kept for a whole suite: stop them in afterAll. */
 export async function startServicePair(file: string, env: Record<string, string>): Promise<ServicePair> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const api = runCli(["api", file, "--port", String(port)], {
-    env: { HOST: "127.0.0.1", ...env },
-    keep: true,
-  });
   // At info level: "worker polling" says it is ready.
   const worker = runCli(["worker", file], { env: { ...env, PRAISONAI_SVC_LOG_LEVEL: "info" }, keep: true });
+  let api: CliProcess | undefined;
   const stop = async () => {
     for (const p of [api, worker]) {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
+      if (p && p.child.exitCode === null && p.child.signalCode === null) {
         p.kill("SIGTERM");
         await p.exited;
       }
     }
   };
   try {
-    await waitForHealth(url, api, 60_000);
+    const started = await startApiProcess(file, env, { keep: true });
+    api = started.proc;
     await worker.waitForOutput(/worker polling/, 60_000);
+    return { api, worker, url: started.url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-  return { api, worker, url, stop };
 }

@@ -9,7 +9,13 @@ import { onTestFinished } from "vitest";
 import { loadConfig, type ServiceConfig } from "../../src/config/config.js";
 import { createAzureStorage, initStorage } from "../../src/storage/azure/index.js";
 import type { JobRecord, JobStatus, Storage } from "../../src/storage/types.js";
-import { EXEC_LOG_ENV, type ExecEvent, executionsOf, readExecutions } from "../fixtures/handlers/exec-log.js";
+import {
+  EXEC_LOG_ENV,
+  type ExecEvent,
+  type ExecRecord,
+  executionsOf,
+  readExecutions,
+} from "../fixtures/handlers/exec-log.js";
 import { type CliProcess, ROOT, runCli, startApiProcess } from "./cli.js";
 import { isolatedEnv } from "./storage.js";
 
@@ -48,6 +54,8 @@ export interface FaultCluster {
   waitForTerminal(ids: string[], timeoutMs: number): Promise<JobRecord[]>;
   /** Names of the result blobs under the job (the payload blob excluded). */
   resultBlobs(id: string): Promise<string[]>;
+  /** Ids of every job row in the table, whatever its status, sorted. */
+  jobIds(): Promise<string[]>;
   executions(id: string, event?: ExecEvent): ReturnType<typeof executionsOf>;
   allExecutions(): ReturnType<typeof readExecutions>;
   poisonRecords(): Promise<Record<string, unknown>[]>;
@@ -146,6 +154,14 @@ export async function faultCluster(
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    async jobIds() {
+      const statuses: JobStatus[] = ["queued", "processing", "done", "error"];
+      const rows = await Promise.all(statuses.map((st) => storage.jobs.listByStatus(st, 10_000)));
+      return rows
+        .flat()
+        .map((j) => j.id)
+        .sort();
+    },
     async resultBlobs(id) {
       const names: string[] = [];
       for await (const blob of container.listBlobsFlat({ prefix: `${id}/` })) {
@@ -182,6 +198,27 @@ export async function waitUntil<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * The most executions one process had running at the same moment (a start counts until that execution's
+ * finish, abort or late finish; so only for runs whose executions all end, not `throw` modes): 1 for a worker
+ * that runs one job at a time, up to its concurrency otherwise.
+ */
+export function peakConcurrency(records: ExecRecord[], pid: number): number {
+  const ends = new Set<ExecEvent>(["finish", "aborted", "late-finish"]);
+  const edges = records
+    .filter((r) => r.pid === pid)
+    .map((r) => ({ t: r.t, d: r.event === "start" ? 1 : ends.has(r.event) ? -1 : 0 }))
+    // An end and a start in the same millisecond: the end first, so back-to-back jobs do not count as overlap.
+    .sort((a, b) => a.t - b.t || a.d - b.d);
+  let running = 0;
+  let peak = 0;
+  for (const e of edges) {
+    running += e.d;
+    peak = Math.max(peak, running);
+  }
+  return peak;
 }
 
 /** Job ids of the "job done" lines (one per commit) the workers logged. */

@@ -7,9 +7,10 @@ import { pino } from "pino";
 import { afterEach, expect } from "vitest";
 import { buildApi } from "../../src/api/server.js";
 import { ServiceApp } from "../../src/app/service-app.js";
-import { loadConfig } from "../../src/config/config.js";
+import { loadConfig, type ServiceConfig } from "../../src/config/config.js";
 import { SETTINGS } from "../../src/config/settings.js";
 import { createAzureStorage } from "../../src/storage/azure/index.js";
+import type { Storage } from "../../src/storage/types.js";
 import { isolatedStorage } from "./storage.js";
 
 export const KEY_A = `A${randomBytes(24).toString("hex")}`;
@@ -37,6 +38,9 @@ export interface Service {
   api: FastifyInstance;
   logs: Record<string, unknown>[];
   env: Record<string, string>;
+  config: ServiceConfig;
+  /** The service's storage (with its rate counter), for a worker or the test's own reads. */
+  storage: Storage;
 }
 
 /**
@@ -66,7 +70,7 @@ export async function service(
   const log = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const api = await buildApi({ app, storage, config, log });
   afterTest(() => api.close());
-  return { api, logs, env: created.env };
+  return { api, logs, env: created.env, config, storage };
 }
 
 export const submit = (
