@@ -7,6 +7,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Azurite, startAzurite } from "../src/local/azurite.js";
 import { measureApi } from "./api.js";
+import { measureHistory } from "./history.js";
 import { measureIdleCost } from "./idle-cost.js";
 import { measureMemory } from "./memory.js";
 import { pythonPeer } from "./python.js";
@@ -17,7 +18,7 @@ import { describeMachine, writeDoc, writeJson } from "./support/report.js";
 import { Results } from "./support/results.js";
 import { measureWorker } from "./worker.js";
 
-const PHASES = ["api", "worker", "startup", "memory", "idle"] as const;
+const PHASES = ["api", "worker", "startup", "memory", "idle", "history"] as const;
 type Phase = (typeof PHASES)[number];
 
 function options(argv: string[]): RunOptions & { only: Set<Phase> } {
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
       startup: ["3. Start-up", () => measureStartup(ctx)],
       memory: ["4. Memory", () => measureMemory(ctx)],
       idle: ["5. Idle cost", () => measureIdleCost(ctx)],
+      history: ["6. Job history", () => measureHistory(ctx)],
     };
     for (const phase of PHASES) {
       if (!opts.only.has(phase)) continue;

@@ -148,8 +148,11 @@ describe("poison queue admin", () => {
     expect(failed).toMatchObject({ status: "error", retry_count: 2 });
     expect(failed.error_msg).toContain("upstream down");
 
-    const list = (await svc.api.inject({ method: "GET", url: "/admin/poison-queue" })).json();
-    expect(list.count).toBe(1);
+    // The worker writes the poison record just after the row says error: give it a moment.
+    const poisonList = async () =>
+      (await svc.api.inject({ method: "GET", url: "/admin/poison-queue" })).json();
+    await expect.poll(async () => (await poisonList()).count, { timeout: 5000 }).toBe(1);
+    const list = await poisonList();
     expect(list.jobs[0]).toMatchObject({ job_id: id, retry_count: 2, job: { status: "error" } });
 
     healthy = true;

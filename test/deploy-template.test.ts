@@ -15,6 +15,7 @@ function template(layout: WorkerLayout = "single", env: string[] = [], alertEmai
     jobReplicaTimeoutSeconds: 1800,
     cors: true,
     storage: settings.storage,
+    retentionDays: settings.retentionDays,
     alertEmail,
   }) as Obj;
 }
@@ -117,6 +118,21 @@ describe("the ARM template", () => {
       filters: { blobTypes: ["blockBlob"], prefixMatch: ["praison-output/"] },
       actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } },
     });
+  });
+
+  it("deletes outputs after PRAISONAI_SVC_RETENTION_DAYS, the days the worker keeps job rows, and keeps them with 0", () => {
+    const policy = props(
+      one(
+        template("single", ["PRAISONAI_SVC_RETENTION_DAYS=7"]),
+        "Microsoft.Storage/storageAccounts/managementPolicies",
+      ),
+    ).policy as Obj;
+    expect((policy.rules as Obj[])[0]?.definition).toMatchObject({
+      actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } } },
+    });
+    const keepAll = template("single", ["PRAISONAI_SVC_RETENTION_DAYS=0"]);
+    expect(ofType(keepAll, "Microsoft.Storage/storageAccounts/managementPolicies")).toEqual([]);
+    expect(() => deploySettings(["PRAISONAI_SVC_RETENTION_DAYS=-1"])).toThrow(/PRAISONAI_SVC_RETENTION_DAYS/);
   });
 
   it("caps log ingestion below 500 MB a day and samples App Insights at 10%", () => {

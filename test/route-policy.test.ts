@@ -4,6 +4,13 @@ import { KEY_A, KEY_B, service } from "./support/security.js";
 
 const caller = (rate: string) => ({ access: "caller", rate, storage: true });
 const admin = { access: "admin", rate: "read", storage: true };
+/** The dashboard's page and assets hold no data: public, with their own CSP. */
+const dashboard = {
+  access: "public",
+  rate: "read",
+  storage: false,
+  page: { csp: expect.stringContaining("script-src 'self'") },
+};
 
 /** The routes this service has, besides the docs (a plugin's routes, declared together). */
 const EXPECTED: Record<string, object> = {
@@ -14,6 +21,16 @@ const EXPECTED: Record<string, object> = {
   "HEAD /jobs/:id": caller("read"),
   "GET /jobs/:id/download": caller("read"),
   "HEAD /jobs/:id/download": caller("read"),
+  "GET /jobs": caller("read"),
+  "HEAD /jobs": caller("read"),
+  "GET /admin": dashboard,
+  "HEAD /admin": dashboard,
+  "GET /admin/dashboard.js": dashboard,
+  "HEAD /admin/dashboard.js": dashboard,
+  "GET /admin/dashboard.css": dashboard,
+  "HEAD /admin/dashboard.css": dashboard,
+  "GET /admin/stats": admin,
+  "HEAD /admin/stats": admin,
   "GET /admin/poison-queue": admin,
   "HEAD /admin/poison-queue": admin,
   "POST /admin/poison-queue/:id/requeue": admin,

@@ -6,12 +6,13 @@ import { loadConfig } from "../src/config/config.js";
 import { StorageUnavailableError } from "../src/errors.js";
 import { azuriteConnectionString } from "../src/local/azurite.js";
 import { createAzureStorage } from "../src/storage/azure/index.js";
+import { toEntity } from "../src/storage/azure/job-entity.js";
 import { createTableRateCounter } from "../src/storage/azure/table-rate-counter.js";
 import { createMemoryRateCounter } from "../src/storage/memory/rate-counter.js";
 import { WINDOW_MS, windowStartOf } from "../src/storage/rate-window.js";
 import { testBlobStore } from "./support/conformance/blob-store.js";
 import { testJobQueue } from "./support/conformance/job-queue.js";
-import { testJobStore } from "./support/conformance/job-store.js";
+import { newJob, testJobStore } from "./support/conformance/job-store.js";
 import { testRateCounter } from "./support/conformance/rate-counter.js";
 import { deadEndpoint } from "./support/dead-endpoint.js";
 import { isolatedStorage, azuriteConnectionString as sharedAzurite } from "./support/storage.js";
@@ -80,4 +81,22 @@ describe("Azure drivers during an outage", () => {
       expect(reason.cause).toBeInstanceOf(Error);
     }
   }, 30_000);
+});
+
+describe("the Table Storage job history index", () => {
+  it("indexes a job written before the index existed when its status next changes", async () => {
+    const { config, storage } = await isolatedStorage();
+    const job = newJob({ owner: "key:legacy" });
+    // The row as a version without the index wrote it: no index rows beside it.
+    const client = TableClient.fromConnectionString(sharedAzurite(), config.table, {
+      allowInsecureConnection: true,
+    });
+    await client.createEntity(toEntity({ ...job, updatedUtc: new Date() }));
+    expect((await storage.jobs.list({ owner: "key:legacy", limit: 10 })).jobs).toEqual([]);
+    const read = await storage.jobs.get(job.id);
+    if (!read) throw new Error("the legacy row was not read back");
+    await storage.jobs.update(read, { status: "processing", attempt: 1 });
+    const page = await storage.jobs.list({ owner: "key:legacy", status: "processing", limit: 10 });
+    expect(page.jobs.map((j) => j.id)).toEqual([job.id]);
+  });
 });

@@ -15,13 +15,14 @@ async function proxied(handler: Parameters<typeof workerHarness>[0], env: Record
   return h;
 }
 
-/** Loses the response of the next job-row write that sets this status. */
+/** Loses the response of the next job-row write that sets this status (a batch: the row with its index rows). */
 function loseResponseOfWrite(h: WorkerHarness, status: string): { applied: boolean } {
   const state = { applied: false };
   h.proxy?.inject({
     service: "table",
     kind: "lost-response",
-    match: (req) => req.method === "PUT" && req.body.includes(`"Status":"${status}"`),
+    match: (req) =>
+      req.method === "POST" && req.url.includes("$batch") && req.body.includes(`"Status":"${status}"`),
     onApplied: () => {
       state.applied = true;
     },

@@ -29,6 +29,8 @@ export interface Sizes {
   memorySeconds: number;
   /** Window (ms) over which an idle worker's storage calls are counted. */
   idleWindowMs: number;
+  /** Jobs stored in the table when one page of the job history is measured. */
+  historyJobs: number;
 }
 
 export const SIZES: Record<Mode, Sizes> = {
@@ -49,6 +51,7 @@ export const SIZES: Record<Mode, Sizes> = {
     memoryJobs: 10_000,
     memorySeconds: 300,
     idleWindowMs: 8000,
+    historyJobs: 10_000,
   },
   quick: {
     rounds: 2,
@@ -67,6 +70,7 @@ export const SIZES: Record<Mode, Sizes> = {
     memoryJobs: 600,
     memorySeconds: 30,
     idleWindowMs: 3000,
+    historyJobs: 2_000,
   },
   tiny: {
     rounds: 1,
@@ -87,6 +91,7 @@ export const SIZES: Record<Mode, Sizes> = {
     memoryJobs: 40,
     memorySeconds: 30,
     idleWindowMs: 1500,
+    historyJobs: 200,
   },
 };
 

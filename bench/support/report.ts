@@ -174,7 +174,36 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
     ],
   },
   {
-    title: "6. Peers (same Azurite, same no-op workload; ratios are ours ÷ theirs)",
+    title: "6. Job history (one page of GET /jobs with many jobs stored; requests counted by a proxy)",
+    rows: [
+      {
+        name: "history_page_first_requests",
+        what: "storage requests for the newest page of 20 of one owner's jobs",
+        goal: { op: "<=", value: 1 },
+      },
+      {
+        name: "history_page_deep_requests",
+        what: "storage requests for a page half-way through that owner's history",
+        goal: { op: "<=", value: 1 },
+      },
+      { name: "history_page_status_requests", what: "storage requests for a page of one status" },
+      {
+        name: "history_unindexed_scan_requests",
+        what: "storage requests for the same newest 20 without the index (owner filter, read to the end, sorted)",
+      },
+      { name: "history_unindexed_scan_jobs", what: "rows that read returns" },
+      {
+        name: "history_page_first_ms",
+        what: "newest page (ms; Azurite scans its whole table for any query)",
+      },
+      { name: "history_point_read_ms", what: "one point read, the same-run baseline (ms)" },
+      { name: "history_page_vs_point_read_ratio", what: "newest page ÷ point read (time)" },
+      { name: "history_deep_vs_first_page_ratio", what: "deep page ÷ newest page (time)" },
+      { name: "history_unindexed_vs_page_ratio", what: "without the index ÷ newest page (time)" },
+    ],
+  },
+  {
+    title: "7. Peers (same Azurite, same no-op workload; ratios are ours ÷ theirs)",
     rows: [
       {
         name: "python_original_post_ratio",

@@ -1,5 +1,5 @@
 // The job object clients see (snake_case, as in the spec); the WordPress widget and curl users depend on these names.
-import type { JobRecord, JobStatus } from "../storage/types.js";
+import { JOB_STATUSES, type JobStatus, type JobSummary } from "../storage/types.js";
 
 export interface JobView {
   job_id: string;
@@ -15,7 +15,7 @@ export interface JobView {
   error_msg?: string;
 }
 
-export function jobView(job: JobRecord, downloadUrl?: string): JobView {
+export function jobView(job: JobSummary, downloadUrl?: string): JobView {
   const view: JobView = {
     job_id: job.id,
     status: job.status,
@@ -40,7 +40,7 @@ export const jobViewSchema = {
   required: ["job_id", "status", "created_utc", "updated_utc", "started_utc", "retry_count"],
   properties: {
     job_id: { type: "string", format: "uuid" },
-    status: { type: "string", enum: ["queued", "processing", "done", "error"] },
+    status: { type: "string", enum: [...JOB_STATUSES] },
     created_utc: { type: "string", format: "date-time" },
     updated_utc: { type: "string", format: "date-time" },
     started_utc: { type: ["string", "null"], format: "date-time" },

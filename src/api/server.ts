@@ -11,7 +11,9 @@ import { installBodyParsers } from "./body.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
 import { healthRoutes } from "./routes/health.js";
+import { historyRoutes } from "./routes/history.js";
 import { jobsRoutes } from "./routes/jobs.js";
 
 export interface ApiOptions {
@@ -66,6 +68,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   await installOpenApi(api, app, config, version);
   await api.register(healthRoutes, { app, version });
   await api.register(jobsRoutes, { app, storage, config });
+  await api.register(historyRoutes, { storage });
   await api.register(adminRoutes, { storage });
+  await api.register(dashboardRoutes, { app });
   return api;
 }

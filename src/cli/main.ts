@@ -8,6 +8,7 @@ import { drainCommand } from "./commands/drain.js";
 import { logsCommand } from "./commands/logs.js";
 import { newCommand } from "./commands/new.js";
 import { runCommand } from "./commands/run.js";
+import { statusCommand } from "./commands/status.js";
 import { workerCommand } from "./commands/worker.js";
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     deployCommand,
     logsCommand,
     drainCommand,
+    statusCommand,
   ])
     register(program);
   return program;

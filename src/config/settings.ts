@@ -176,6 +176,12 @@ export const SETTINGS = {
     seconds(1, 7 * 24 * 3600),
     "Seconds a job may stay queued untouched before a read of it enqueues a fresh message (repairs a lost enqueue).",
   ),
+  retentionDays: setting(
+    "PRAISONAI_SVC_RETENTION_DAYS",
+    "30",
+    integer(0, 3650),
+    "Days a job (its row, dedupe keys, payload and result) is kept after it was submitted; the worker deletes older ones in small hourly batches, and a deployment's lifecycle rule deletes result blobs after as many days. 0 keeps everything.",
+  ),
   sasTtlMs: setting(
     "PRAISONAI_SVC_SAS_TTL",
     "3600",

@@ -66,6 +66,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
     jobReplicaTimeoutSeconds: jobReplicaTimeout(plan.settings.jobTimeoutSeconds),
     cors: plan.corsOrigins.length > 0,
     storage: plan.settings.storage,
+    retentionDays: plan.settings.retentionDays,
     alertEmail: plan.alertEmail !== undefined,
   });
   const parameters = buildParameters({

@@ -33,6 +33,8 @@ export interface DeploySettings {
   jobTimeoutSeconds: number;
   /** The queue, tables and container the service will use: the template creates these, not the defaults. */
   storage: StorageNames;
+  /** PRAISONAI_SVC_RETENTION_DAYS: the lifecycle rule deletes result blobs after as many days. */
+  retentionDays: number;
 }
 
 /** Parses `--env NAME=value` entries; each is checked by its setting's own parser (errors name the variable). */
@@ -83,6 +85,10 @@ export function deploySettings(entries: string[]): DeploySettings {
     workerGraceSeconds,
     terminationGraceSeconds: Math.ceil(workerGraceSeconds) + RELEASE_MARGIN_SECONDS,
     jobTimeoutSeconds,
+    retentionDays: SETTINGS.retentionDays.parse(
+      values.get(SETTINGS.retentionDays.env) ?? SETTINGS.retentionDays.default,
+      SETTINGS.retentionDays.env,
+    ),
     storage: {
       table: name(SETTINGS.table),
       queue: name(SETTINGS.queue),

@@ -95,7 +95,7 @@ async function enqueue(storage: Storage, job: JobRecord, keys: string[]): Promis
     await storage.queue.send(encodeMessage(job.id));
   } catch (cause) {
     // No message means no worker will ever see the job: take the row back so nothing is left half-created.
-    await storage.jobs.remove(job.id, keys).catch(() => {});
+    await storage.jobs.remove(job, keys).catch(() => {});
     if (job.payloadBlob) await storage.blobs.delete(job.payloadBlob).catch(() => {});
     throw new StorageUnavailableError(
       "The job queue is unreachable; the job was not accepted. Retry later.",

@@ -15,6 +15,8 @@ declare module "fastify" {
      * "" while the API runs without keys or tokens. Jobs belong to the principal that created them.
      */
     principal: string;
+    /** The key named admin, or anyone while the API runs without keys or tokens (admin routes are open then). */
+    isAdmin: boolean;
   }
 }
 
@@ -31,7 +33,9 @@ const LOG_EVERY_AFTER = 100;
 
 export function installAuth(api: FastifyInstance, o: AuthOptions): void {
   api.decorateRequest("principal", "");
-  if (o.keys.length === 0 && !o.jwt) return; // open API (a warning says so at startup)
+  const open = o.keys.length === 0 && !o.jwt; // open API (a warning says so at startup)
+  api.decorateRequest("isAdmin", open);
+  if (open) return;
 
   const failures = minuteCounter();
 
@@ -49,6 +53,7 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
         );
       }
       request.principal = outcome.principal;
+      request.isAdmin = outcome.principal === ADMIN_PRINCIPAL;
       return;
     }
     const recent = failures.add();

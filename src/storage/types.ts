@@ -2,7 +2,9 @@
 // the folders beside this file (azure/, memory/); only the place that assembles storage picks one.
 import { PraisonError } from "../errors.js";
 
-export type JobStatus = "queued" | "processing" | "done" | "error";
+/** Every status a job can have, in the order a job meets them. */
+export const JOB_STATUSES = ["queued", "processing", "done", "error"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** A job's state as kept in the jobs table. */
 export interface JobRecord {
@@ -33,17 +35,59 @@ export interface JobRecord {
   filename?: string;
   contentType?: string;
   size?: number;
+  /** The dedupe keys claimed with the job (set by the store from `create`'s keys; retention deletes them). */
+  dedupeKeys?: string[];
   /** The table's ETag: the precondition of the next conditional write. */
   etag: string;
 }
 
-export type NewJob = Omit<JobRecord, "etag" | "updatedUtc">;
+export type NewJob = Omit<JobRecord, "etag" | "updatedUtc" | "dedupeKeys">;
+
+/** A job as a listing shows it: no payload, no delivery bookkeeping. */
+export type JobSummary = Pick<
+  JobRecord,
+  | "id"
+  | "status"
+  | "createdUtc"
+  | "updatedUtc"
+  | "startedUtc"
+  | "retryCount"
+  | "owner"
+  | "errorMsg"
+  | "filename"
+  | "contentType"
+  | "size"
+>;
+
+/** Which jobs a listing returns, newest (by creation) first. */
+export interface JobQuery {
+  /** Only this owner's jobs; every owner's when undefined. */
+  owner?: string;
+  /** Only jobs with this status. */
+  status?: JobStatus;
+  /** Only jobs created before this instant (retention walks these). */
+  createdBefore?: Date;
+  /** Jobs per page, 1 to MAX_PAGE. */
+  limit: number;
+  /** The `next` of the previous page; `InvalidCursorError` for anything else. */
+  cursor?: string;
+}
+
+export interface JobPage {
+  jobs: JobSummary[];
+  /** Continues the listing after this page; absent on the last page. */
+  next?: string;
+}
+
+/** Most jobs one page may hold: Table Storage returns at most 1,000 rows per request. */
+export const MAX_PAGE = 1000;
 
 /** Fields a conditional update may change; `undefined` leaves a field as it is, `null` clears it. */
 export type JobPatch = {
-  [K in Exclude<keyof JobRecord, "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "traceParent">]?:
-    | JobRecord[K]
-    | null;
+  [K in Exclude<
+    keyof JobRecord,
+    "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "dedupeKeys" | "traceParent"
+  >]?: JobRecord[K] | null;
 };
 
 /** Job state in a table. Every write after `create` is conditional on an ETag. */
@@ -61,8 +105,13 @@ export interface JobStore {
   update(job: JobRecord, patch: JobPatch): Promise<JobRecord>;
   /** Reads which job a dedupe key names, with the key row's ETag. */
   lookupKey(key: string): Promise<{ jobId: string; etag: string } | undefined>;
-  /** Removes a job and its keys (used when enqueuing fails, so no half-created job remains). */
-  remove(id: string, keys: string[]): Promise<void>;
+  /**
+   * Removes a job, its index rows and those of `keys` that still name it (a key taken over by a newer job
+   * stays). Used when enqueuing fails, so no half-created job remains, and by retention.
+   */
+  remove(job: JobSummary, keys: string[]): Promise<void>;
+  /** A page of jobs, newest first; a page costs reads in proportion to its size, not to the jobs stored. */
+  list(query: JobQuery): Promise<JobPage>;
   /** Jobs with a status, oldest update first (admin and reconciliation; bounded by `limit`). */
   listByStatus(status: JobStatus, limit: number, updatedBefore?: Date): Promise<JobRecord[]>;
 }
@@ -153,5 +202,15 @@ export class KeyTakenError extends PraisonError {
     readonly etag: string,
   ) {
     super("STORAGE_KEY_TAKEN", `key ${key} already names job ${jobId}`);
+  }
+}
+
+/** A listing cursor that no page handed out. */
+export class InvalidCursorError extends PraisonError {
+  constructor() {
+    super(
+      "STORAGE_INVALID_CURSOR",
+      "The cursor is not one a previous page returned; start again without it.",
+    );
   }
 }

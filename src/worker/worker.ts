@@ -7,6 +7,7 @@ import type { Storage } from "../storage/types.js";
 import { sleep } from "../util/time.js";
 import { PollBackoff } from "./backoff.js";
 import { type ExecutionDeps, executeMessage } from "./execute.js";
+import { RetentionSchedule } from "./retention-schedule.js";
 
 export interface WorkerOptions {
   storage: Storage;
@@ -25,12 +26,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #active = new Set<Promise<void>>();
   readonly #stopPolling = new AbortController();
   readonly #shutdown = new AbortController();
+  readonly #retention: RetentionSchedule;
   #loop: Promise<void> | undefined;
   #received = 0;
 
   constructor(opts: WorkerOptions) {
     super();
     this.#opts = opts;
+    this.#retention = new RetentionSchedule(opts.storage, opts.config.retentionDays, opts.log);
     // Errors are reported as events; without a listener they must not crash the process.
     this.on("error", () => {});
   }
@@ -99,7 +102,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
         );
         this.emit("error", error);
       })
-      .finally(() => this.#active.delete(task));
+      .finally(() => {
+        this.#active.delete(task);
+        if (!this.#stopPolling.signal.aborted) this.#retention.poke();
+      });
     this.#active.add(task);
   }
 
@@ -115,6 +121,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       while (this.#active.size > 0) await Promise.race([...this.#active]);
       clearTimeout(timer);
     }
+    await this.#retention.settled();
     await this.#opts.runner.close();
   }
 }

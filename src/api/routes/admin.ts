@@ -3,6 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { HttpProblem } from "../../errors.js";
 import { POISON_PAGE, parsePoisonRecord, requeuePoisoned } from "../../jobs/poison.js";
+import { collectStats, MAX_STATS_JOBS, STATS_WINDOW_HOURS } from "../../jobs/stats.js";
 import type { RoutePolicy } from "../../security/route-policy.js";
 import type { Storage } from "../../storage/types.js";
 import { readJob, unknownJob } from "../job-lookup.js";
@@ -12,6 +13,30 @@ import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
 const ADMIN: RoutePolicy = { access: "admin", rate: "read", storage: true };
 
 export async function adminRoutes(api: FastifyInstance, { storage }: { storage: Storage }) {
+  api.get<{ Querystring: { hours?: string } }>(
+    "/admin/stats",
+    {
+      config: { policy: ADMIN },
+      schema: {
+        summary: "Operating figures",
+        description: `Over the last \`hours\` (default ${STATS_WINDOW_HOURS.default}, at most ${STATS_WINDOW_HOURS.max}; the current hour counts as one): jobs created by status now, per hour, median and p95 run time and queue wait, and the queue and poison-queue depths. Covers the newest ${MAX_STATS_JOBS} jobs of the window at most (\`truncated\`).`,
+        tags: ["admin"],
+        querystring: {
+          type: "object",
+          properties: { hours: { type: "integer", minimum: 1, maximum: STATS_WINDOW_HOURS.max } },
+        },
+      },
+    },
+    async (request) => {
+      const raw = request.query.hours;
+      const hours = raw === undefined ? STATS_WINDOW_HOURS.default : Number(raw);
+      if (!Number.isInteger(hours) || hours < 1 || hours > STATS_WINDOW_HOURS.max) {
+        throw new HttpProblem(400, `hours must be a whole number from 1 to ${STATS_WINDOW_HOURS.max}.`);
+      }
+      return collectStats(storage, { hours });
+    },
+  );
+
   api.get(
     "/admin/poison-queue",
     {

@@ -45,6 +45,8 @@ export interface AppsInput {
   cors: boolean;
   /** The queue, table and container names the service is configured with. @default STORAGE_NAMES */
   storage?: StorageNames;
+  /** Days before result blobs are deleted (PRAISONAI_SVC_RETENTION_DAYS; 0 keeps them). @default 30 */
+  retentionDays?: number;
 }
 
 const HTTP_RULE: Json = {

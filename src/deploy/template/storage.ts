@@ -1,9 +1,14 @@
-// The Storage account: jobs table, job queue, poison queue, private output container, 30-day lifecycle rule.
+// The Storage account: jobs table, job queue, poison queue, private output container, and a lifecycle rule
+// deleting results after the service's retention (PRAISONAI_SVC_RETENTION_DAYS, 30 by default).
 import { SETTINGS } from "../../config/settings.js";
 import { API, expr, param, type Resource, STORAGE_ID } from "./arm.js";
 
-/** Days after which results (and stored payloads) are deleted (a 30-day lifecycle rule: old files cost storage and nothing reads them). */
-export const OUTPUT_RETENTION_DAYS = 30;
+/**
+ * Days after which results (and stored payloads) are deleted, unless PRAISONAI_SVC_RETENTION_DAYS says
+ * otherwise: old files cost storage and nothing reads them once their job row is gone (the worker deletes
+ * rows after the same number of days).
+ */
+export const OUTPUT_RETENTION_DAYS = Number(SETTINGS.retentionDays.default);
 
 /** The storage resources the service uses: the template creates them, and the queue scale rule watches one. */
 export interface StorageNames {
@@ -25,9 +30,13 @@ const account = param("storageAccountName");
 const child = (path: string): string => expr(`format('{0}/${path}', ${account})`);
 const dependsOnAccount = [expr(STORAGE_ID)];
 
-export function storageResources(names: StorageNames = STORAGE_NAMES): Resource[] {
+/** `retentionDays` 0 keeps everything: no lifecycle rule. */
+export function storageResources(
+  names: StorageNames = STORAGE_NAMES,
+  retentionDays = OUTPUT_RETENTION_DAYS,
+): Resource[] {
   const { table, queue, poisonQueue, container } = names;
-  return [
+  const resources: Resource[] = [
     {
       type: "Microsoft.Storage/storageAccounts",
       apiVersion: API.storage,
@@ -65,28 +74,30 @@ export function storageResources(names: StorageNames = STORAGE_NAMES): Resource[
       dependsOn: dependsOnAccount,
       properties: {},
     },
-    {
-      type: "Microsoft.Storage/storageAccounts/managementPolicies",
-      apiVersion: API.storage,
-      name: child("default"),
-      dependsOn: dependsOnAccount,
-      properties: {
-        policy: {
-          rules: [
-            {
-              enabled: true,
-              name: "delete-outputs",
-              type: "Lifecycle",
-              definition: {
-                filters: { blobTypes: ["blockBlob"], prefixMatch: [`${container}/`] },
-                actions: {
-                  baseBlob: { delete: { daysAfterModificationGreaterThan: OUTPUT_RETENTION_DAYS } },
-                },
+  ];
+  if (retentionDays === 0) return resources;
+  resources.push({
+    type: "Microsoft.Storage/storageAccounts/managementPolicies",
+    apiVersion: API.storage,
+    name: child("default"),
+    dependsOn: dependsOnAccount,
+    properties: {
+      policy: {
+        rules: [
+          {
+            enabled: true,
+            name: "delete-outputs",
+            type: "Lifecycle",
+            definition: {
+              filters: { blobTypes: ["blockBlob"], prefixMatch: [`${container}/`] },
+              actions: {
+                baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays } },
               },
             },
-          ],
-        },
+          },
+        ],
       },
     },
-  ];
+  });
+  return resources;
 }

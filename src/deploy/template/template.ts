@@ -72,7 +72,7 @@ export function buildTemplate(input: TemplateInput): Record<string, Json> {
     },
     parameters: input.alertEmail ? { ...PARAMETERS, alertEmail: ALERT_EMAIL } : PARAMETERS,
     resources: [
-      ...storageResources(input.storage),
+      ...storageResources(input.storage, input.retentionDays),
       ...monitoringResources(),
       ...appResources(input),
       ...alertResources(input.layout, input.alertEmail),

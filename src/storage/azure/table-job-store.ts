@@ -1,35 +1,24 @@
-// JobStore on Azure Table Storage: one partition, job rows keyed by job id, dedupe-key rows beside them.
-import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+// JobStore on Azure Table Storage: one partition, job rows keyed by job id, dedupe-key rows and history
+// index rows (job-index.ts) beside them, each written in the same transaction as the job row.
+import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AlreadyExistsError, ConcurrencyError } from "../../errors.js";
-import { type JobRecord, type JobStatus, type JobStore, KeyTakenError } from "../types.js";
+import { type JobRecord, type JobStore, type JobSummary, KeyTakenError, MAX_PAGE } from "../types.js";
 import { isStatus } from "./errors.js";
+import { fromEntity, type JobEntity, PARTITION, toEntity } from "./job-entity.js";
+import {
+  cursorOf,
+  type IndexEntity,
+  indexEntity,
+  indexPrefix,
+  indexRange,
+  indexRowKeys,
+  jobRows,
+  statusRowKeys,
+  summaryOf,
+} from "./job-index.js";
 import { deleteRows, tableClientFor } from "./table-client.js";
 
-const PARTITION = "praison";
 const KEY_PREFIX = "key-";
-
-/** Columns as stored (PascalCase, as in the spec's schema). */
-type JobEntity = {
-  Kind: "job";
-  Status: JobStatus;
-  CreatedUTC: Date;
-  UpdatedUTC: Date;
-  StartedUTC?: Date;
-  RetryCount: number;
-  Attempt: number;
-  MessageId?: string;
-  Releases: number;
-  JobHash: string;
-  Owner: string;
-  TraceParent?: string;
-  Payload?: string;
-  PayloadBlob?: string;
-  ErrorMsg?: string;
-  BlobName?: string;
-  Filename?: string;
-  ContentType?: string;
-  Size?: number;
-};
 
 type KeyEntity = {
   Kind: "key";
@@ -51,8 +40,8 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
 
     async create(job, keys, replace = new Map()) {
       const now = new Date();
-      const entity = toEntity({ ...job, updatedUtc: now });
-      const actions: TransactionAction[] = [["create", entity]];
+      const record = { ...job, updatedUtc: now, dedupeKeys: keys };
+      const actions = jobRows(record).map((row): TransactionAction => ["create", row]);
       for (const key of keys) {
         const row: TableEntity<KeyEntity> = {
           partitionKey: PARTITION,
@@ -66,7 +55,7 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
       try {
         const result = await client.submitTransaction(actions);
         const etag = result.subResponses[0]?.rowKey === job.id ? result.subResponses[0].etag : undefined;
-        return { ...job, updatedUtc: now, etag: etag ?? (await mustGet(job.id)).etag };
+        return { ...record, etag: etag ?? (await mustGet(job.id)).etag };
       } catch (error) {
         if (!isStatus(error, 409, 412)) throw error;
         for (const key of keys) {
@@ -100,10 +89,31 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
       for (const [k, v] of Object.entries(patch)) {
         (next as unknown as Record<string, unknown>)[k] = v === null ? undefined : v;
       }
+      // Replace, not Merge: cleared fields must disappear, and the ETag makes it conditional. The index rows
+      // change in the same transaction, so a listing never disagrees with the job.
+      const row = toEntity(next);
+      const write = (moveIndex: boolean): TransactionAction[] => [
+        ["update", row, "Replace", { etag: job.etag }],
+        ...(moveIndex && next.status !== job.status
+          ? statusRowKeys(job, job.status).map(
+              (rowKey): TransactionAction => ["delete", { partitionKey: PARTITION, rowKey }],
+            )
+          : []),
+        ...indexRowKeys(next, next.status).map(
+          (rowKey): TransactionAction => ["upsert", indexEntity(rowKey, row), "Replace"],
+        ),
+      ];
       try {
-        // Replace, not Merge: cleared fields must disappear, and the ETag makes it conditional.
-        const res = await client.updateEntity(toEntity(next), "Replace", { etag: job.etag });
-        return { ...next, etag: res.etag ?? "" };
+        let result: Awaited<ReturnType<typeof client.submitTransaction>>;
+        try {
+          result = await client.submitTransaction(write(true));
+        } catch (error) {
+          // 404: the job row is gone, or it predates the index and has no status rows to move.
+          if (!isStatus(error, 404) || next.status === job.status) throw error;
+          result = await client.submitTransaction(write(false));
+        }
+        const etag = result.subResponses.find((r) => r.rowKey === job.id)?.etag;
+        return { ...next, etag: etag ?? (await mustGet(job.id)).etag };
       } catch (error) {
         if (isStatus(error, 412, 404)) {
           throw new ConcurrencyError(`job ${job.id} changed since it was read`, { cause: error });
@@ -122,8 +132,40 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
       }
     },
 
-    async remove(id, keys) {
-      await deleteRows(client, PARTITION, [id, ...keys.map((k) => KEY_PREFIX + k)]);
+    async remove(job: JobSummary, keys) {
+      await deleteRows(client, PARTITION, [job.id, ...indexRowKeys(job, job.status)]);
+      // A key taken over by a newer job (after this one failed) is that job's now: delete only our own.
+      for (const key of keys) {
+        const named = await this.lookupKey(key);
+        if (named?.jobId !== job.id) continue;
+        await client
+          .deleteEntity(PARTITION, KEY_PREFIX + key, { etag: named.etag })
+          .catch((error: unknown) => {
+            if (!isStatus(error, 404, 412)) throw error;
+          });
+      }
+    },
+
+    async list({ owner, status, createdBefore, limit, cursor }) {
+      const size = Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));
+      const prefix = indexPrefix(owner, status);
+      const { after, before } = indexRange(prefix, { cursor, createdBefore });
+      const filter = odata`PartitionKey eq ${PARTITION} and RowKey gt ${after} and RowKey lt ${before}`;
+      // One row more than the page says whether another page follows, without a second request.
+      const rows: { rowKey: string; job: JobSummary }[] = [];
+      const pages = client
+        .listEntities<IndexEntity>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: size + 1 });
+      for await (const page of pages) {
+        for (const e of page) rows.push({ rowKey: e.rowKey ?? "", job: summaryOf(e) });
+        if (rows.length > size) break;
+      }
+      const jobs = rows.slice(0, size);
+      const last = jobs.at(-1);
+      return {
+        jobs: jobs.map((r) => r.job),
+        next: rows.length > size && last ? cursorOf(last.rowKey) : undefined,
+      };
     },
 
     async listByStatus(status, limit, updatedBefore) {
@@ -143,57 +185,4 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
     const e = await client.getEntity<JobEntity>(PARTITION, id);
     return fromEntity(e);
   }
-}
-
-function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
-  const e: TableEntity<JobEntity> = {
-    partitionKey: PARTITION,
-    rowKey: j.id,
-    Kind: "job",
-    Status: j.status,
-    CreatedUTC: j.createdUtc,
-    UpdatedUTC: j.updatedUtc,
-    RetryCount: j.retryCount,
-    Attempt: j.attempt,
-    Releases: j.releases,
-    JobHash: j.jobHash,
-    Owner: j.owner,
-  };
-  // Absent optional columns are left out rather than written as nulls.
-  if (j.startedUtc) e.StartedUTC = j.startedUtc;
-  if (j.messageId !== undefined) e.MessageId = j.messageId;
-  if (j.traceParent !== undefined) e.TraceParent = j.traceParent;
-  if (j.payload !== undefined) e.Payload = j.payload;
-  if (j.payloadBlob !== undefined) e.PayloadBlob = j.payloadBlob;
-  if (j.errorMsg !== undefined) e.ErrorMsg = j.errorMsg;
-  if (j.blobName !== undefined) e.BlobName = j.blobName;
-  if (j.filename !== undefined) e.Filename = j.filename;
-  if (j.contentType !== undefined) e.ContentType = j.contentType;
-  if (j.size !== undefined) e.Size = j.size;
-  return e;
-}
-
-function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
-  return {
-    id: e.rowKey ?? "",
-    status: e.Status,
-    createdUtc: new Date(e.CreatedUTC),
-    updatedUtc: new Date(e.UpdatedUTC),
-    startedUtc: e.StartedUTC ? new Date(e.StartedUTC) : undefined,
-    retryCount: Number(e.RetryCount ?? 0),
-    attempt: Number(e.Attempt ?? 0),
-    messageId: e.MessageId,
-    releases: Number(e.Releases ?? 0),
-    jobHash: e.JobHash,
-    owner: e.Owner ?? "",
-    traceParent: e.TraceParent,
-    payload: e.Payload,
-    payloadBlob: e.PayloadBlob,
-    errorMsg: e.ErrorMsg,
-    blobName: e.BlobName,
-    filename: e.Filename,
-    contentType: e.ContentType,
-    size: e.Size === undefined ? undefined : Number(e.Size),
-    etag: e.etag,
-  };
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConcurrencyError } from "../../../src/errors.js";
-import { type JobStore, KeyTakenError, type NewJob } from "../../../src/storage/types.js";
+import { InvalidCursorError, type JobStore, KeyTakenError, type NewJob } from "../../../src/storage/types.js";
 
 export function newJob(overrides: Partial<NewJob> = {}): NewJob {
   return {
@@ -112,10 +112,10 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       const store = await makeStore();
       const key = `k${randomUUID().replace(/-/g, "")}`;
       const job = await store.create(newJob(), [key]);
-      await store.remove(job.id, [key]);
+      await store.remove(job, [key]);
       expect(await store.get(job.id)).toBeUndefined();
       expect(await store.lookupKey(key)).toBeUndefined();
-      await store.remove(job.id, [key]); // removing again is not an error
+      await store.remove(job, [key]); // removing again is not an error
     });
 
     it("lists jobs by status, oldest update first, without key rows", async () => {
@@ -127,6 +127,81 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       expect(queued.map((j) => j.id)).toContain(a.id);
       expect(queued.map((j) => j.id)).not.toContain(b.id);
       expect((await store.listByStatus("error", 10)).map((j) => j.id)).toEqual([b.id]);
+    });
+
+    it("lists an owner's jobs newest first, page by page with a cursor, and no one else's", async () => {
+      const store = await makeStore();
+      const t0 = Date.parse("2026-11-30T10:00:00Z");
+      const mine: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const job = await store.create(
+          newJob({ owner: "key:alice", createdUtc: new Date(t0 + i * 1000) }),
+          [],
+        );
+        mine.unshift(job.id);
+      }
+      await store.create(newJob({ owner: "key:bob", createdUtc: new Date(t0 + 500) }), []);
+      const first = await store.list({ owner: "key:alice", limit: 2 });
+      expect(first.jobs.map((j) => j.id)).toEqual(mine.slice(0, 2));
+      expect(first.next).toBeTruthy();
+      const second = await store.list({ owner: "key:alice", limit: 2, cursor: first.next });
+      expect(second.jobs.map((j) => j.id)).toEqual(mine.slice(2, 4));
+      const third = await store.list({ owner: "key:alice", limit: 2, cursor: second.next });
+      expect(third.jobs.map((j) => j.id)).toEqual(mine.slice(4));
+      expect(third.next).toBeUndefined();
+      expect(third.jobs[0]).toMatchObject({ owner: "key:alice", status: "queued", retryCount: 0 });
+      expect(third.jobs[0]?.createdUtc.toISOString()).toBe(new Date(t0).toISOString());
+    });
+
+    it("lists every owner's jobs without an owner, and those created before an instant", async () => {
+      const store = await makeStore();
+      const t0 = Date.parse("2026-11-30T10:00:00Z");
+      const a = await store.create(newJob({ owner: "key:a", createdUtc: new Date(t0) }), []);
+      const b = await store.create(newJob({ owner: "key:b", createdUtc: new Date(t0 + 60_000) }), []);
+      expect((await store.list({ limit: 10 })).jobs.map((j) => j.id)).toEqual([b.id, a.id]);
+      const old = await store.list({ limit: 10, createdBefore: new Date(t0 + 1) });
+      expect(old.jobs.map((j) => j.id)).toEqual([a.id]);
+    });
+
+    it("moves a job between status listings in the same write that changes its status", async () => {
+      const store = await makeStore();
+      const owner = "key:carol";
+      const job = await store.create(newJob({ owner }), []);
+      const ids = async (status: "queued" | "processing" | "done") =>
+        (await store.list({ owner, status, limit: 10 })).jobs.map((j) => j.id);
+      expect(await ids("queued")).toEqual([job.id]);
+      const claimed = await store.update(job, { status: "processing", startedUtc: new Date() });
+      expect(await ids("queued")).toEqual([]);
+      expect(await ids("processing")).toEqual([job.id]);
+      await store.update(claimed, { status: "done", filename: "a.pptx", size: 3 });
+      expect(await ids("processing")).toEqual([]);
+      const [done] = (await store.list({ owner, status: "done", limit: 10 })).jobs;
+      expect(done).toMatchObject({ id: job.id, status: "done", filename: "a.pptx", size: 3 });
+      expect((await store.list({ limit: 10 })).jobs).toMatchObject([{ id: job.id, status: "done" }]);
+      // A refused (stale) write moves nothing.
+      await expect(store.update(claimed, { status: "error" })).rejects.toBeInstanceOf(ConcurrencyError);
+      expect((await store.list({ status: "error", limit: 10 })).jobs).toEqual([]);
+    });
+
+    it("refuses a cursor it did not hand out", async () => {
+      const store = await makeStore();
+      await expect(store.list({ limit: 5, cursor: "../../etc" })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it("removes a job's index rows, and leaves a key that a newer job took over", async () => {
+      const store = await makeStore();
+      const key = `k${randomUUID().replace(/-/g, "")}`;
+      const failed = await store.update(await store.create(newJob({ owner: "key:d" }), [key]), {
+        status: "error",
+      });
+      expect(failed.dedupeKeys).toEqual([key]);
+      const taken = await store.lookupKey(key);
+      const next = await store.create(newJob({ owner: "key:d" }), [key], new Map([[key, taken?.etag ?? ""]]));
+      await store.remove(failed, failed.dedupeKeys ?? []);
+      expect(await store.get(failed.id)).toBeUndefined();
+      expect((await store.list({ owner: "key:d", limit: 10 })).jobs.map((j) => j.id)).toEqual([next.id]);
+      expect((await store.list({ status: "error", limit: 10 })).jobs).toEqual([]);
+      expect((await store.lookupKey(key))?.jobId).toBe(next.id);
     });
   });
 }

@@ -1,0 +1,82 @@
+// `praisonai-svc status` as a process: the admin stats from a running service (admin key from the environment)
+// or straight from storage, once or --watch until Ctrl-C.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runCli, startApiProcess } from "./support/cli.js";
+import { newJob } from "./support/conformance/job-store.js";
+import { KEY_A, KEY_B } from "./support/security.js";
+import { isolatedStorage } from "./support/storage.js";
+
+const COUNTING = path.join(ROOT, "test/fixtures/cli/counting.ts");
+const MIN = 60_000;
+
+/** Storage with two done jobs, one failed and one queued in the last hour, and one message waiting. */
+async function seeded() {
+  const { env, storage } = await isolatedStorage({ PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},bob:${KEY_B}` });
+  const now = Date.now();
+  const add = (status: "done" | "error" | "queued", createdAgo: number, startedAgo?: number) =>
+    storage.jobs.create(
+      newJob({
+        status,
+        createdUtc: new Date(now - createdAgo),
+        startedUtc: startedAgo === undefined ? undefined : new Date(now - startedAgo),
+      }),
+      [],
+    );
+  await add("done", 10 * MIN, 9 * MIN);
+  await add("done", 8 * MIN, 7.5 * MIN);
+  await add("error", 6 * MIN, 5 * MIN);
+  await add("queued", 1 * MIN);
+  await storage.queue.send("waiting");
+  return env;
+}
+
+const FIGURES = [
+  /Queue {7}1 waiting · 0 in the poison queue/,
+  /Jobs {8}4 submitted: 1 queued · 0 processing · 2 done · 1 failed/,
+  /Queue wait {2}median 1m00s · p95 1m00s \(3 jobs\)/,
+  // Run until the rows were written (a moment ago): 7.5 and 9 minutes, plus the seconds since.
+  /Run time {4}median 7m3\ds · p95 9m0\ds \(2 jobs\)/,
+];
+
+describe("praisonai-svc status", () => {
+  it("shows a running service's figures, with the admin key from PRAISONAI_SVC_ADMIN_KEY", async () => {
+    const env = await seeded();
+    const { url } = await startApiProcess(COUNTING, env);
+    const status = runCli(["status", "--url", url], { env: { PRAISONAI_SVC_ADMIN_KEY: KEY_A } });
+    expect(await status.exited).toBe(0);
+    const out = status.output();
+    expect(out).toContain(`${url} · last 24 h`);
+    for (const line of FIGURES) expect(out).toMatch(line);
+  }, 90_000);
+
+  it("says how to fix a refused key, without a stack trace", async () => {
+    const env = await seeded();
+    const { url } = await startApiProcess(COUNTING, env);
+    const status = runCli(["status", "--url", url], { env: { PRAISONAI_SVC_ADMIN_KEY: KEY_B } });
+    expect(await status.exited).toBe(1);
+    expect(status.output()).toContain(
+      "refused the admin key (403): set PRAISONAI_SVC_ADMIN_KEY to the key named admin",
+    );
+    expect(status.output()).not.toMatch(/\n\s+at /);
+  }, 90_000);
+
+  it("reads storage itself when a connection string is set, and keeps refreshing with --watch until Ctrl-C", async () => {
+    const env = await seeded();
+    const status = runCli(["status", "--watch", "--interval", "2", "--hours", "3"], { env });
+    await status.waitForOutput(/(last 3 h[\s\S]*){2}/, 60_000);
+    for (const line of FIGURES) expect(status.output()).toMatch(line);
+    expect(status.output()).toContain(`table ${env.PRAISONAI_SVC_TABLE} · last 3 h`);
+    status.kill("SIGINT");
+    expect(await status.exited).toBe(0);
+  }, 90_000);
+
+  it("refuses a bad window or a URL with credentials, saying what to do", async () => {
+    const bad = runCli(["status", "--hours", "0", "--url", "http://127.0.0.1:9"]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain("--hours must be a whole number from 1 to 168");
+    const creds = runCli(["status", "--url", "http://admin:secret@127.0.0.1:9"]);
+    expect(await creds.exited).toBe(1);
+    expect(creds.output()).toContain("put the admin key in PRAISONAI_SVC_ADMIN_KEY");
+  }, 60_000);
+});
