@@ -31,6 +31,13 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
         port,
         quiet: true,
       }),
+    // The same with a handlers.py: one Python process imports it to learn its name and schema, then exits.
+    startup_python_handlers_ms: (port) =>
+      startService("api", serviceEnv(conn, ns), {
+        port,
+        quiet: true,
+        file: path.join(FIXTURES, "noop-handlers.py"),
+      }),
     // Diagnostic: the same CLI and handlers file with tsx registered only after the CLI's own modules loaded.
     startup_lazy_tsx_ms: (port) =>
       startProcess(

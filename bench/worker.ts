@@ -2,13 +2,15 @@
 // storage calls one job needs made from this process, the Python original's worker and BullMQ on Redis;
 // and pickup latency (enqueue -> processing) of a busy worker and of one that has backed off.
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import type { Storage } from "../src/storage/types.js";
 import { bullmqSystem, redisAvailable } from "./bullmq.js";
 import { type PythonPeer, pythonEnv, pythonSubmit, startPythonWorker } from "./python.js";
+import { measureRunnerOverhead } from "./python-runner.js";
 import { namespace, ourStorage, type RawClients, rawClients, serviceEnv, submit } from "./support/azure.js";
 import { type E2EResult, type E2ESystem, runE2E } from "./support/e2e.js";
 import type { Sizes } from "./support/options.js";
-import { type Proc, sleep, startFixtureWorkers, startService, waitUntil } from "./support/procs.js";
+import { FIXTURES, type Proc, sleep, startFixtureWorkers, startService, waitUntil } from "./support/procs.js";
 import type { Results } from "./support/results.js";
 import { median, percentile } from "./support/stats.js";
 
@@ -29,6 +31,7 @@ export const PYTHON_E2E_METRICS = [
   "python_jobs_per_s_w1",
   "python_jobs_per_s_w3",
   "python_original_e2e_ratio",
+  "python_handler_e2e_ratio",
 ];
 export const BULLMQ_METRICS = ["bullmq_jobs_per_s_w1", "bullmq_jobs_per_s_w3", "bullmq_e2e_ratio"];
 
@@ -37,6 +40,8 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   const systems: { key: string; system: E2ESystem }[] = [
     { key: "worker", system: oursSystem(conn) },
     { key: "raw", system: rawSystem(conn) },
+    // Ours serving the Python original's no-op handler as a handlers.py (the Python runner in the loop).
+    { key: "pyhandler", system: oursSystem(conn, path.join(FIXTURES, "noop-handlers.py")) },
   ];
   if (ctx.python.ok) systems.push({ key: "python", system: pythonSystem(conn, ctx.python) });
   else for (const name of PYTHON_E2E_METRICS) results.unavailable(name, ctx.python.reason);
@@ -63,26 +68,30 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   }
   results.ratio("worker_e2e_ratio_w1", "worker_jobs_per_s_w1", "raw_jobs_per_s_w1");
   results.ratio("worker_e2e_ratio", "worker_jobs_per_s_w3", "raw_jobs_per_s_w3");
-  if (ctx.python.ok)
+  if (ctx.python.ok) {
     results.ratio("python_original_e2e_ratio", "worker_jobs_per_s_w3", "python_jobs_per_s_w3");
+    results.ratio("python_handler_e2e_ratio", "pyhandler_jobs_per_s_w3", "python_jobs_per_s_w3");
+  }
   if (redis === true) results.ratio("bullmq_e2e_ratio", "worker_jobs_per_s_w3", "bullmq_jobs_per_s_w3");
 
   await measurePickup(ctx);
+  await measureRunnerOverhead(ctx);
 }
 
 /** Real `praisonai-svc worker` processes; a job counts as done when its worker logs "job done". */
-function oursSystem(conn: string): E2ESystem {
+function oursSystem(conn: string, file?: string): E2ESystem {
   const run = randomUUID();
   let storage: Storage;
   let procs: Proc[] = [];
   return {
-    label: "praisonai-svc worker",
+    label: file ? `praisonai-svc worker ${path.basename(file)}` : "praisonai-svc worker",
     async start(workers, onDone) {
       const ns = namespace();
       storage = await ourStorage(conn, ns);
       let ready = 0;
       procs = Array.from({ length: workers }, (_, w) =>
         startService("worker", serviceEnv(conn, ns, FAST_POLL), {
+          ...(file ? { file } : {}),
           onLine(line) {
             if (line.includes('"msg":"job done"')) onDone(w);
             else if (line.includes('"msg":"worker polling"')) ready++;

@@ -20,6 +20,10 @@ const PROMISED = [
   "python_original_post_ratio",
   "python_original_e2e_ratio",
   "bullmq_e2e_ratio",
+  // issue 10: the Python runner
+  "python_runner_overhead_ms",
+  "python_handler_e2e_ratio",
+  "startup_python_handlers_ms",
 ];
 
 /** Peers that may be missing on a machine (no Python venv, no Redis): null with a reason is allowed. */

@@ -15,7 +15,15 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CliProcess, ROOT, runCli, startApiProcess, waitForHealth, waitForJob } from "./support/cli.js";
+import {
+  type CliProcess,
+  postJob,
+  ROOT,
+  runCli,
+  startApiProcess,
+  waitForHealth,
+  waitForJob,
+} from "./support/cli.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const COUNTING = path.join(ROOT, "test/fixtures/cli/counting.ts");
@@ -84,16 +92,6 @@ async function startRun(dir: string): Promise<{ proc: CliProcess; port: number }
   const port = Number(/API: +http:\/\/127\.0\.0\.1:(\d+)\n/.exec(proc.output())?.[1]);
   if (!port) throw new Error(`the banner names no port:\n${proc.output()}`);
   return { proc, port };
-}
-
-async function postJob(url: string, payload: unknown): Promise<string> {
-  const res = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(payload),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { job_id: string }).job_id;
 }
 
 describe("praisonai-svc run", () => {

@@ -1,6 +1,6 @@
 // The package as a user receives it: `npm pack`'s tarball, installed without dev dependencies into a fresh
 // project with its own handlers file, runs `run`, `api` and `worker`, and holds only what users need.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
@@ -76,15 +76,26 @@ async function orderThrough(url: string): Promise<string> {
 }
 
 describe("the packed package", () => {
-  it("holds the compiled code, its types, the CLI, README, LICENSE and CHANGELOG, and nothing else", () => {
+  it("holds the compiled code, its types, the CLI, the Python module, README, LICENSE and CHANGELOG, and nothing else", () => {
     const top = [...new Set(packed.files.map((f) => f.split("/")[0]))].sort();
-    expect(top).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "bin", "dist", "package.json"]);
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/praisonai-svc.js"]) {
+    expect(top).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "bin", "dist", "package.json", "python"]);
+    for (const file of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/cli/main.js",
+      "bin/praisonai-svc.js",
+      "python/praisonai_svc/__init__.py",
+      "python/praisonai_svc/_worker.py",
+    ]) {
       expect(packed.files).toContain(file);
     }
     // No TypeScript sources (compiled), no source maps (they point at sources that are not shipped).
     expect(packed.files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(packed.files.filter((f) => f.startsWith("bin/") && !/\.c?js$/.test(f))).toEqual([]);
+    // No bytecode caches: Python writes its own beside the module where it may.
+    expect(
+      packed.files.filter((f) => f.startsWith("python/") && !/^python\/praisonai_svc\/\w+\.py$/.test(f)),
+    ).toEqual([]);
   });
 
   it("is described in docs/publishing.md by its size and file count, to within 20 %", () => {
@@ -144,5 +155,37 @@ describe("the packed package", () => {
     expect(await worker.exited).toBe(0);
     expect(await api.exited).toBe(0);
     expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace on the way
+  });
+
+  it("serves a handlers.py with the praisonai_svc module it ships (nothing pip-installed)", async () => {
+    const dir = path.join(project, "py");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, "handlers.py"),
+      [
+        "from praisonai_svc import ServiceApp",
+        'app = ServiceApp("Packed Python")',
+        "",
+        "@app.job",
+        "def order(payload: dict, ctx) -> tuple[bytes, str, str]:",
+        "    text = f\"{payload['count']} x {payload['item']} (job {ctx.job_id})\\n\"",
+        '    return text.encode(), "text/plain; charset=utf-8", "order.txt"',
+        "",
+      ].join("\n"),
+    );
+    const port = await freePort();
+    const run = runCli(["run", "py/handlers.py", "--port", String(port)], {
+      bin,
+      cwd: project,
+      env: userEnv({ ...isolatedEnv(), HOST: "127.0.0.1" }),
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url, run, 60_000);
+    expect(((await (await fetch(`${url}/health`)).json()) as { service: string }).service).toBe(
+      "Packed Python",
+    );
+    expect(await orderThrough(url)).toMatch(/^2 x tea \(job [\w-]+\)\n$/);
+    run.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
   });
 });

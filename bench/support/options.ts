@@ -19,6 +19,8 @@ export interface Sizes {
   /** Jobs submitted but not yet done, kept by the feeder: the queue never runs dry, nor deep. */
   e2eDepth: number;
   pickupBusyJobs: number;
+  /** No-op runs per runner for the Python runner's per-job overhead (after a warm-up). */
+  runnerOverheadRuns: number;
   pickupIdleSamples: number;
   /** PRAISONAI_SVC_POLL_MAX (s) of the after-idle pickup measurement; POLL_MIN is a 30th of it, as by default. */
   pickupIdlePollMaxS: number;
@@ -45,6 +47,7 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 3,
     e2eDepth: 24,
     pickupBusyJobs: 40,
+    runnerOverheadRuns: 2000,
     pickupIdleSamples: 5,
     pickupIdlePollMaxS: 3,
     startupRepeats: 5,
@@ -64,6 +67,7 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 2,
     e2eDepth: 24,
     pickupBusyJobs: 10,
+    runnerOverheadRuns: 500,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 1.5,
     startupRepeats: 3,
@@ -85,6 +89,7 @@ export const SIZES: Record<Mode, Sizes> = {
     e2eSegments: 1,
     e2eDepth: 8,
     pickupBusyJobs: 3,
+    runnerOverheadRuns: 20,
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 0.6,
     startupRepeats: 1,

@@ -85,9 +85,16 @@ export async function stopAll(): Promise<void> {
 export function startService(
   role: "api" | "worker",
   env: Record<string, string>,
-  opts: { port?: number; onLine?: (line: string) => void; name?: string; quiet?: boolean } = {},
+  opts: {
+    port?: number;
+    onLine?: (line: string) => void;
+    name?: string;
+    quiet?: boolean;
+    /** The handlers file. @default bench/fixtures/noop-handlers.ts */
+    file?: string;
+  } = {},
 ): Proc {
-  const args = [BIN, role, path.join(FIXTURES, "noop-handlers.ts")];
+  const args = [BIN, role, opts.file ?? path.join(FIXTURES, "noop-handlers.ts")];
   if (opts.port !== undefined) args.push("--port", String(opts.port));
   return startProcess(opts.name ?? `praisonai-svc ${role}`, process.execPath, args, {
     env: { HOST: "127.0.0.1", ...env },

@@ -108,6 +108,18 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       },
       { name: "raw_jobs_per_s_w3", what: "raw, 3 processes (jobs/s)" },
       { name: "worker_cpu_ms_per_job_w1", what: "CPU time of our worker process per job (ms)" },
+      {
+        name: "python_runner_overhead_ms",
+        what: "per-job cost of the Python runner over the in-process one, no-op handlers (ms, medians)",
+        goal: { op: "<=", value: 2 },
+      },
+      { name: "python_runner_run_ms", what: "one no-op job through the Python runner (ms, median)" },
+      { name: "inprocess_runner_run_ms", what: "one no-op job through the in-process runner (ms, median)" },
+      {
+        name: "pyhandler_jobs_per_s_w1",
+        what: "ours serving a no-op handlers.py, 1 worker process (jobs/s)",
+      },
+      { name: "pyhandler_jobs_per_s_w3", what: "the same, 3 worker processes (jobs/s)" },
       { name: "raw_cpu_ms_per_job_w1", what: "CPU time of the raw worker process per job (ms)" },
       {
         name: "pickup_busy_p50_ms",
@@ -127,6 +139,10 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
     rows: [
       { name: "startup_ratio", what: "`praisonai-svc api` ÷ bare Fastify", goal: { op: "<=", value: 1.5 } },
       { name: "startup_ms", what: "`praisonai-svc api` (ms)" },
+      {
+        name: "startup_python_handlers_ms",
+        what: "`praisonai-svc api handlers.py` (ms): Python imports the file once for its name and schema",
+      },
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
       {
         name: "startup_telemetry_ratio",
@@ -210,6 +226,11 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
         what: "POST /jobs req/s at concurrency 16, ours ÷ Python original 1.2.0",
       },
       { name: "python_original_e2e_ratio", what: "jobs/s with 3 workers, ours ÷ Python original" },
+      {
+        name: "python_handler_e2e_ratio",
+        what: "the same with ours running the same no-op handlers.py, ours ÷ Python original",
+        goal: { op: ">=", value: 2 },
+      },
       { name: "bullmq_e2e_ratio", what: "jobs/s with 3 workers, ours ÷ BullMQ on Redis" },
       { name: "python_post_rps_c1", what: "Python original POST req/s, concurrency 1" },
       { name: "python_post_rps_c16", what: "Python original POST req/s, concurrency 16" },

@@ -2,21 +2,20 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
-import { type ZodType, z } from "zod";
 import type { ServiceApp } from "../app/service-app.js";
+import type { PayloadValidator } from "../app/validator.js";
 import type { ServiceConfig } from "../config/config.js";
 import { DOCS_CSP } from "../security/headers.js";
 import { type RoutePolicy, withPolicy } from "../security/route-policy.js";
 
 /** The payload's JSON Schema (input side), or any object when the handler has no schema. */
-export function payloadJsonSchema(schema: ZodType | undefined, example?: unknown): Record<string, unknown> {
-  const examples = example === undefined ? {} : { examples: [example] };
-  if (!schema) return { type: "object", additionalProperties: true, ...examples };
-  const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
-    io: "input",
-    unrepresentable: "any",
-  }) as Record<string, unknown>;
-  return { ...json, ...examples };
+export function payloadJsonSchema(
+  validator: PayloadValidator | undefined,
+  example?: unknown,
+): Record<string, unknown> {
+  const examples = example === undefined || example === null ? {} : { examples: [example] };
+  if (!validator) return { type: "object", additionalProperties: true, ...examples };
+  return { ...validator.jsonSchema(), ...examples };
 }
 
 type SecurityScheme =

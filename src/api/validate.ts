@@ -1,18 +1,11 @@
-// Payload validation against the handler's zod schema: 422 naming every failing path.
-
-import type { ZodType } from "zod";
+// Payload validation against the handler's validator (zod or JSON Schema): 422 naming every failing path.
+import type { PayloadValidator } from "../app/validator.js";
 import { HttpProblem } from "../errors.js";
 
 const MAX_LISTED = 20;
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
-  return out === "" ? "(root)" : out;
-}
-
-export function validatePayload(schema: ZodType | undefined, body: unknown): unknown {
-  if (!schema) {
+export function validatePayload(validator: PayloadValidator | undefined, body: unknown): unknown {
+  if (!validator) {
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       throw new HttpProblem(422, "The payload must be a JSON object or a YAML mapping.", {
         extra: { errors: [{ path: "(root)", message: "expected an object" }] },
@@ -20,14 +13,11 @@ export function validatePayload(schema: ZodType | undefined, body: unknown): unk
     }
     return body;
   }
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const errors = result.error.issues
-    .slice(0, MAX_LISTED)
-    .map((i) => ({ path: formatPath(i.path), message: i.message }));
+  const result = validator.validate(body);
+  if (result.ok) return result.value;
+  const errors = result.issues.slice(0, MAX_LISTED);
   const listed = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-  const more =
-    result.error.issues.length > MAX_LISTED ? ` (and ${result.error.issues.length - MAX_LISTED} more)` : "";
+  const more = result.issues.length > MAX_LISTED ? ` (and ${result.issues.length - MAX_LISTED} more)` : "";
   throw new HttpProblem(422, `The payload does not match the service's schema: ${listed}${more}.`, {
     extra: { errors },
   });

@@ -1,5 +1,6 @@
 // The handler contract: what a service author's function receives and returns.
 import type { ZodType } from "zod";
+import type { PayloadValidator } from "./validator.js";
 
 /** A logger with pino's call shape; the worker passes one bound to the job. */
 export interface JobLogger {
@@ -37,6 +38,8 @@ export interface JobDefinition<P = unknown> {
   handler: JobHandler<P>;
   /** Validates (and may transform) the payload before it is queued; 422 on failure. */
   schema?: ZodType<P>;
+  /** What the API validates and documents the payload with: the zod schema's, or a JSON Schema's. */
+  validator?: PayloadValidator;
 }
 
 /** Normalizes a handler's return value; throws a TypeError that says what was wrong. */

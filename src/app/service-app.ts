@@ -1,6 +1,8 @@
 // ServiceApp: what a handlers file creates and exports. It only describes the service; the CLI runs it.
 import type { ZodType } from "zod";
 import type { JobDefinition, JobHandler } from "./handler.js";
+import { jsonSchemaValidator } from "./json-schema-validator.js";
+import { zodValidator } from "./validator.js";
 
 export interface ServiceAppOptions {
   /** Shown by /health and in the OpenAPI document. @default the `version` in the project's package.json, else "0.0.0" */
@@ -36,14 +38,25 @@ export class ServiceApp {
   job(handler: JobHandler<unknown>): this;
   /** Registers the job handler with a zod schema that validates the payload before it is queued. */
   job<P>(options: { schema: ZodType<P> }, handler: JobHandler<P>): this;
-  job<P>(a: JobHandler<unknown> | { schema: ZodType<P> }, b?: JobHandler<P>): this {
+  /**
+   * Registers the job handler with a JSON Schema (2020-12) that validates the payload before it is queued.
+   * @example app.job({ jsonSchema: { type: "object", required: ["title"] } }, handler)
+   */
+  job<P = unknown>(options: { jsonSchema: Record<string, unknown> }, handler: JobHandler<P>): this;
+  job<P>(
+    a: JobHandler<unknown> | { schema: ZodType<P> } | { jsonSchema: Record<string, unknown> },
+    b?: JobHandler<P>,
+  ): this {
     if (this.#definition) throw new Error(`ServiceApp "${this.name}" already has a job handler`);
     if (typeof a === "function") {
       this.#definition = { handler: a };
-    } else if (a && typeof b === "function") {
-      this.#definition = { handler: b as JobHandler<unknown>, schema: a.schema as ZodType<unknown> };
+    } else if (a && "schema" in a && typeof b === "function") {
+      const schema = a.schema as ZodType<unknown>;
+      this.#definition = { handler: b as JobHandler<unknown>, schema, validator: zodValidator(schema) };
+    } else if (a && "jsonSchema" in a && typeof b === "function") {
+      this.#definition = { handler: b as JobHandler<unknown>, validator: jsonSchemaValidator(a.jsonSchema) };
     } else {
-      throw new TypeError("app.job expects (handler) or ({ schema }, handler)");
+      throw new TypeError("app.job expects (handler), ({ schema }, handler) or ({ jsonSchema }, handler)");
     }
     return this;
   }

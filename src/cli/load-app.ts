@@ -2,10 +2,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { JobLogger } from "../app/handler.js";
 import { ServiceApp } from "../app/service-app.js";
+import type { ServiceConfig } from "../config/config.js";
+import { inProcessRunner } from "../runner/in-process.js";
+import type { HandlerRunner } from "../runner/types.js";
 import { CliError } from "./errors.js";
 
-export const DEFAULT_HANDLER_FILES = ["handlers.ts", "handlers.js", "handlers.mjs"];
+export const DEFAULT_HANDLER_FILES = ["handlers.ts", "handlers.js", "handlers.mjs", "handlers.py"];
 
 export function resolveHandlerFile(file: string | undefined, cwd = process.cwd()): string {
   if (file) {
@@ -79,4 +83,35 @@ export function serviceVersion(app: ServiceApp, file: string): string {
     }
     if (path.dirname(dir) === dir) return app.version;
   }
+}
+
+/** A loaded handlers file: the service it describes, and how the worker runs its handler. */
+export interface LoadedService {
+  app: ServiceApp;
+  createRunner(): HandlerRunner;
+}
+
+export interface LoadServiceOptions {
+  config: ServiceConfig;
+  env: Record<string, string | undefined>;
+  log: JobLogger;
+  /** Whether this process will run jobs (the worker): a Python process that imported the file is then kept. */
+  runsJobs: boolean;
+}
+
+/** Picks the runner by the file's extension: `.py` runs in a pool of Python processes, the rest in-process. */
+export async function loadService(file: string, opts: LoadServiceOptions): Promise<LoadedService> {
+  if (path.extname(file) === ".py") {
+    const { loadPythonService } = await import("../runner/python/service.js");
+    return loadPythonService({
+      file,
+      projectDir: path.dirname(file),
+      config: opts.config,
+      env: opts.env,
+      log: opts.log,
+      keep: opts.runsJobs,
+    });
+  }
+  const app = await loadApp(file);
+  return { app, createRunner: () => inProcessRunner(app.definition) };
 }

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { buildApi } from "../api/server.js";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
-import { inProcessRunner } from "../runner/in-process.js";
+import type { HandlerRunner } from "../runner/types.js";
 import type { Storage } from "../storage/types.js";
 import { observeDepth } from "../telemetry/depth.js";
 import type { Telemetry } from "../telemetry/start.js";
@@ -21,6 +21,10 @@ export interface RoleDeps {
   telemetry?: Telemetry;
 }
 
+export interface WorkerDeps extends RoleDeps {
+  createRunner(): HandlerRunner;
+}
+
 export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; url: string }> {
   const api = await buildApi({ ...deps, log: deps.log, tracing: deps.telemetry?.enabled });
   const url = await api.listen({ port: deps.config.port, host: deps.config.host });
@@ -30,12 +34,12 @@ export async function startApi(deps: RoleDeps): Promise<{ api: FastifyInstance; 
 }
 
 /** Starts telemetry (when configured) before the first job, so every job is traced and counted. */
-export async function startWorker(deps: RoleDeps): Promise<Worker> {
+export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   await deps.telemetry?.start();
   const worker = new Worker({
     storage: deps.storage,
     config: deps.config,
-    runner: inProcessRunner(deps.app.definition),
+    runner: deps.createRunner(),
     log: deps.log,
   });
   // Depth is sampled where the queue is worked: a scaled-to-zero service samples (and pays) nothing.

@@ -7,7 +7,7 @@ import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../storage/types.js";
 import { createTelemetry, type Telemetry, telemetryConfigured } from "../telemetry/start.js";
 import { CliError } from "./errors.js";
-import { loadApp, resolveHandlerFile, serviceVersion } from "./load-app.js";
+import { type LoadedService, loadService, resolveHandlerFile, serviceVersion } from "./load-app.js";
 import { createLogger } from "./log.js";
 
 export interface SetupOptions {
@@ -19,6 +19,8 @@ export interface SetupOptions {
 
 export interface ServiceSetup {
   app: ServiceApp;
+  /** Runs the handler: in-process for TypeScript/JavaScript, a pool of Python processes for handlers.py. */
+  createRunner: LoadedService["createRunner"];
   config: ServiceConfig;
   /** The environment the configuration was read from (with --port applied). */
   env: Record<string, string | undefined>;
@@ -36,12 +38,27 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   if (opts.port !== undefined) env.PORT = opts.port;
   const config = loadConfig(env);
   const file = resolveHandlerFile(opts.file);
-  const app = await loadApp(file);
   const log = createLogger(config, opts.role);
+  const { app, createRunner } = await loadService(file, {
+    config,
+    env,
+    log,
+    runsJobs: opts.role === "worker",
+  });
   const version = serviceVersion(app, file);
   // Started by the role: the API once it listens, the worker before it polls.
   const telemetry = createTelemetry(config, { service: app.name, version, role: opts.role }, log);
-  return { app, config, env, file, projectDir: path.dirname(file), log, version, telemetry };
+  return {
+    app,
+    createRunner,
+    config,
+    env,
+    file,
+    projectDir: path.dirname(file),
+    log,
+    version,
+    telemetry,
+  };
 }
 
 /** The one place storage is assembled: the Azure drivers (Azurite locally), with every table, queue and container created. */

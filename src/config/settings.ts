@@ -158,6 +158,24 @@ export const SETTINGS = {
     integer(1, 32),
     "Jobs one worker process runs at once.",
   ),
+  python: setting(
+    "PRAISONAI_SVC_PYTHON",
+    "",
+    text,
+    "Python interpreter for a `handlers.py`; empty: the project's `.venv/bin/python`, else `python3` on PATH.",
+  ),
+  pythonKillGraceMs: setting(
+    "PRAISONAI_SVC_PYTHON_KILL_GRACE",
+    "5",
+    seconds(0, 600),
+    "Seconds an interrupted (timed-out or cancelled) Python handler may take to stop before its process is killed and replaced.",
+  ),
+  pythonMaxJobs: setting(
+    "PRAISONAI_SVC_PYTHON_MAX_JOBS",
+    "100",
+    integer(1, 1_000_000),
+    "Jobs one Python worker process runs before it is replaced by a fresh one (bounds a leaking handler's memory).",
+  ),
   retryBackoffMs: setting(
     "PRAISONAI_SVC_RETRY_BACKOFF",
     "5",

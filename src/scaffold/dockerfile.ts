@@ -13,9 +13,30 @@ const HEALTHCHECK_SCRIPT = [
   ".then(r=>process.exit(r.ok?0:1),()=>process.exit(1))",
 ].join("");
 
-/** `vendored`: praisonai-svc is a tarball in vendor/, which `npm ci` needs before it runs. */
-export function dockerfile({ vendored = false }: { vendored?: boolean } = {}): string {
+/**
+ * `vendored`: praisonai-svc is a tarball in vendor/, which `npm ci` needs before it runs.
+ * `python`: the service is a handlers.py: Debian's Python 3 joins Node, with requirements.txt in /opt/venv.
+ */
+export function dockerfile({
+  vendored = false,
+  python = false,
+}: {
+  vendored?: boolean;
+  python?: boolean;
+} = {}): string {
   const vendor = vendored ? "COPY vendor ./vendor\n" : "";
+  const pythonDeps = python
+    ? `
+# Python and the handler's requirements, in a venv the runner is pointed at (PRAISONAI_SVC_PYTHON).
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \\
+  && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt ./
+RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
+`
+    : "";
+  const pythonEnv = python
+    ? " \\\n    PRAISONAI_SVC_PYTHON=/opt/venv/bin/python \\\n    PYTHONDONTWRITEBYTECODE=1"
+    : "";
   return `# syntax=docker/dockerfile:1
 # Production image: API by default, worker with \`praisonai-svc worker\`.
 # Build: docker build -t my-service .   (or let \`praisonai-svc deploy azure\` build it in the cloud)
@@ -30,8 +51,8 @@ ${vendor}RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM ${BASE_IMAGE}
 ENV NODE_ENV=production \\
     PORT=${API_PORT} \\
-    PATH=/app/node_modules/.bin:$PATH
-WORKDIR /app
+    PATH=/app/node_modules/.bin:$PATH${pythonEnv}
+WORKDIR /app${pythonDeps}
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node . .
 USER node
@@ -52,6 +73,8 @@ export function dockerignore(): string {
     ".env.*",
     "!.env.example",
     ".praisonai-svc",
+    ".venv",
+    "__pycache__",
     "azure",
     "test",
     "*.log",

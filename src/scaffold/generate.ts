@@ -8,6 +8,7 @@ import { envExample } from "./env-example.js";
 import { handlersFile, handlerTestFile } from "./handlers.js";
 import { type Origin, packageOrigin } from "./origin.js";
 import { gitignore, packageJson, tsconfig } from "./project-files.js";
+import { pythonHandlersFile, pythonPackageJson, pythonTestFile, requirementsFile } from "./python-project.js";
 import { readme } from "./readme.js";
 import { type Dependency, dependencyOn, VENDOR_DIR } from "./vendor.js";
 
@@ -21,8 +22,10 @@ export class ScaffoldError extends PraisonError {
 export interface NewServiceOptions {
   /** Project and package name; also the default Container App name, hence its rules. */
   name: string;
-  /** npm package the handler imports. */
+  /** npm package the handler imports (a PyPI package with `python`). */
   pkg?: string;
+  /** A handlers.py project (Python handler, Pydantic model) instead of handlers.ts. */
+  python?: boolean;
   /** Folder to create; default: ./<name>. */
   dir?: string;
   cwd?: string;
@@ -34,6 +37,8 @@ export interface NewServiceOptions {
 const SERVICE_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$/;
 /** An npm package name, scoped or not. */
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+/** A PyPI project name (PEP 508). */
+const PYPI_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 export function validateServiceName(name: string): void {
   if (!SERVICE_NAME.test(name)) {
@@ -51,7 +56,10 @@ export function createServiceProject(opts: NewServiceOptions): {
   dependency: Dependency;
 } {
   validateServiceName(opts.name);
-  if (opts.pkg !== undefined && !PACKAGE_NAME.test(opts.pkg)) {
+  if (opts.python && opts.pkg !== undefined && !PYPI_NAME.test(opts.pkg)) {
+    throw new ScaffoldError(`"${opts.pkg}" is not a PyPI package name (e.g. --package praisonaippt).`);
+  }
+  if (!opts.python && opts.pkg !== undefined && !PACKAGE_NAME.test(opts.pkg)) {
     throw new ScaffoldError(
       `"${opts.pkg}" is not an npm package name (e.g. --package pptxgenjs or @scope/name).`,
     );
@@ -77,17 +85,29 @@ export function createServiceProject(opts: NewServiceOptions): {
     .split("-")
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(" ");
-  const files: Record<string, string> = {
-    "handlers.ts": handlersFile({ title, pkg: opts.pkg }),
-    "package.json": packageJson({ name: opts.name, pkg: opts.pkg, praisonaiSvc: dependency.spec }),
+  const common = {
     ".env.example": envExample(),
-    Dockerfile: dockerfile({ vendored: dependency.tarball !== undefined }),
+    Dockerfile: dockerfile({ vendored: dependency.tarball !== undefined, python: opts.python }),
     ".dockerignore": dockerignore(),
-    "README.md": readme({ name: opts.name, pkg: opts.pkg, dependency }),
-    "test/handlers.test.ts": handlerTestFile(),
-    "tsconfig.json": tsconfig(),
+    "README.md": readme({ name: opts.name, pkg: opts.pkg, dependency, python: opts.python }),
     ".gitignore": gitignore(),
   };
+  const project = { name: opts.name, title, pkg: opts.pkg, praisonaiSvc: dependency.spec };
+  const files: Record<string, string> = opts.python
+    ? {
+        "handlers.py": pythonHandlersFile(project),
+        "requirements.txt": requirementsFile(project),
+        "package.json": pythonPackageJson(project),
+        "test/test_handlers.py": pythonTestFile(),
+        ...common,
+      }
+    : {
+        "handlers.ts": handlersFile({ title, pkg: opts.pkg }),
+        "package.json": packageJson({ name: opts.name, pkg: opts.pkg, praisonaiSvc: dependency.spec }),
+        "test/handlers.test.ts": handlerTestFile(),
+        "tsconfig.json": tsconfig(),
+        ...common,
+      };
   for (const [file, text] of Object.entries(files)) {
     const full = path.join(dir, file);
     mkdirSync(path.dirname(full), { recursive: true });

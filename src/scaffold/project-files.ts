@@ -58,5 +58,5 @@ export function tsconfig(): string {
 }
 
 export function gitignore(): string {
-  return ["node_modules", ".praisonai-svc", ".env", "*.log", ""].join("\n");
+  return ["node_modules", ".praisonai-svc", ".env", "*.log", ".venv", "__pycache__", ""].join("\n");
 }

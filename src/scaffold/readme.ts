@@ -5,21 +5,25 @@ export function readme({
   name,
   pkg,
   dependency,
+  python = false,
 }: {
   name: string;
   pkg?: string;
   dependency: Dependency;
+  python?: boolean;
 }): string {
+  const handlers = python ? "handlers.py" : "handlers.ts";
+  const test = python ? "test/test_handlers.py" : "test/handlers.test.ts";
   return `# ${name}
 
 A job service made with [praisonai-svc](https://www.npmjs.com/package/praisonai-svc): clients POST a
-payload (JSON or YAML) to \`/jobs\`, a worker runs the handler in \`handlers.ts\`${pkg ? ` (which wraps \`${pkg}\`)` : ""}, and
+payload (JSON or YAML) to \`/jobs\`, a worker runs the handler in \`${handlers}\`${pkg ? ` (which wraps \`${pkg}\`)` : ""}, and
 the result is downloaded from \`/jobs/{id}/download\`.
 
 ## Run it locally
 
 \`\`\`sh
-npm install
+npm install${python ? "\nnpm run setup                  # python3 -m venv .venv && .venv/bin/pip install -r requirements.txt" : ""}
 npx praisonai-svc run          # API + worker on http://127.0.0.1:8080, local storage (Azurite)
 \`\`\`
 
@@ -37,7 +41,7 @@ The API documentation is at http://127.0.0.1:8080/docs.
 ## Test it
 
 \`\`\`sh
-npm test                       # runs test/handlers.test.ts: the handler alone, no storage
+npm test                       # runs ${test}: the handler alone, no storage
 \`\`\`
 
 ## Configure it
@@ -67,8 +71,8 @@ ${dependency.tarball ? vendorSection(dependency.tarball) : ""}## Files
 
 | File | What it is |
 |---|---|
-| \`handlers.ts\` | the service: payload schema and handler |
-| \`test/handlers.test.ts\` | a test of the handler |
+| \`${handlers}\` | the service: payload schema${python ? " (a Pydantic model)" : ""} and handler |${python ? "\n| `requirements.txt` | what handlers.py imports; installed into `.venv` locally and `/opt/venv` in the image |" : ""}
+| \`${test}\` | a test of the handler |
 | \`Dockerfile\` | the production image (API by default, \`praisonai-svc worker\` for the worker) |
 | \`.env.example\` | every setting with its default |${dependency.tarball ? `\n| \`${dependency.tarball}\` | praisonai-svc itself, packed from the copy that created this project |` : ""}
 | \`azure/\` | written by \`deploy azure\`: the infrastructure template and the names it used |

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(ROOT, "bin", "praisonai-svc.js");
@@ -190,5 +190,26 @@ export async function startServicePair(file: string, env: Record<string, string>
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** POSTs a JSON payload to /jobs, expects 202 and returns the new job's id. */
+export async function postJob(url: string, payload: unknown): Promise<string> {
+  const res = await fetch(`${url}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { job_id: string }).job_id;
+}
+
+/** Whether the process is still running (signal 0 tests for it without sending anything). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -39,7 +39,7 @@ export async function jobsRoutes(
   { app, storage, config }: JobsRouteDeps,
 ): Promise<void> {
   const definition = app.definition;
-  const bodySchema = payloadJsonSchema(definition.schema, app.options.example);
+  const bodySchema = payloadJsonSchema(definition.validator, app.options.example);
 
   /** Reads a job the caller may see; anything else is 404, so ids of other owners are not confirmed. */
   async function findJob(request: FastifyRequest<{ Params: { id: string } }>): Promise<JobRecord> {
@@ -96,7 +96,7 @@ export async function jobsRoutes(
       ) {
         throw new HttpProblem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
       }
-      const payload = validatePayload(definition.schema, request.body);
+      const payload = validatePayload(definition.validator, request.body);
       const { job, created } = await submitJob(
         storage,
         { payload, owner: ownerOf(request), idempotencyKey, traceParent: currentTraceParent() },

@@ -13,16 +13,22 @@ export function newCommand(program: Command): void {
     .argument("<name>", "project name: lowercase letters, digits and hyphens (also the Azure app name)")
     .option(
       "--package <pkg>",
-      "npm package the handler wraps (imported in handlers.ts, added to dependencies)",
+      "package the handler wraps: npm (imported in handlers.ts, added to dependencies), or PyPI with --python (requirements.txt)",
     )
+    .option("--python", "a Python service: handlers.py with a Pydantic model, requirements.txt, a unittest")
     .option("--dir <dir>", "folder to create (default: ./<name>)")
-    .action((kind: string, name: string, opts: { package?: string; dir?: string }) => {
+    .action((kind: string, name: string, opts: { package?: string; dir?: string; python?: boolean }) => {
       if (kind !== "service") {
         throw new CliError(
           `Unknown kind "${kind}": the only kind is \`service\` (praisonai-svc new service ${name}).`,
         );
       }
-      const { dir, files, dependency } = createServiceProject({ name, pkg: opts.package, dir: opts.dir });
+      const { dir, files, dependency } = createServiceProject({
+        name,
+        pkg: opts.package,
+        dir: opts.dir,
+        python: opts.python,
+      });
       const rel = path.relative(process.cwd(), dir) || ".";
       const lines = [
         `Created ${name} in ${dir}:`,
@@ -33,6 +39,7 @@ export function newCommand(program: Command): void {
         "Next:",
         `  cd ${rel}`,
         "  npm install",
+        ...(opts.python ? ["  npm run setup                 # .venv with requirements.txt"] : []),
         "  npx praisonai-svc run         # API + worker on local storage",
         "  npm test                      # the handler's test",
         "  npx praisonai-svc deploy azure --dry-run",

@@ -1,0 +1,237 @@
+"""The long-lived process praisonai-svc starts for handlers.py: imports it once, then runs one job at a time.
+
+    python -m praisonai_svc._worker /path/to/handlers.py     (fd 3: frames in, fd 4: frames out)
+
+Cancellation (timeout, shutdown) arrives as SIGINT: the job's `cancelled` event is set and the handler
+gets a KeyboardInterrupt; if it does not stop within the grace period, Node kills this process.
+"""
+
+import importlib.util
+import logging
+import os
+import signal
+import sys
+import traceback
+from typing import Any, Optional
+
+MIN_PYTHON = (3, 9)
+IN_FD, OUT_FD = 3, 4
+TRACEBACK_LIMIT = 20_000
+OUTPUT_END = "\x00praisonai-svc:end:"
+
+
+class _State:
+    running: Optional[Any] = None  # the JobContext of the job in progress
+    seq: int = 0
+
+
+state = _State()
+
+
+def _on_interrupt(_sig: int, _frame: Any) -> None:
+    # Between jobs an interrupt is stale (the job it meant has already answered): ignore it.
+    ctx = state.running
+    if ctx is None:
+        return
+    ctx.cancelled.set()
+    raise KeyboardInterrupt("the job was cancelled (timeout or shutdown)")
+
+
+class _FrameLogHandler(logging.Handler):
+    """Turns records of the job's logger into log frames, so they become the job's structured log lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from ._protocol import write_frame
+
+        try:
+            message = self.format(record)
+        except Exception:
+            message = str(record.msg)
+        level = {logging.DEBUG: "debug", logging.WARNING: "warn", logging.ERROR: "error", logging.CRITICAL: "error"}
+        write_frame(OUT_FD, {"type": "log", "seq": state.seq, "level": level.get(record.levelno, "info"), "msg": message})
+
+
+def _fatal(kind: str, message: str, detail: str = "") -> None:
+    from ._protocol import write_frame
+
+    write_frame(OUT_FD, {"type": "fatal", "kind": kind, "message": message, "detail": detail[-TRACEBACK_LIMIT:]})
+    sys.exit(3)
+
+
+def _load(path: str) -> Any:
+    from .app import ServiceApp
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # so handlers.py can import its neighbours, as `python handlers.py` would
+    spec = importlib.util.spec_from_file_location("handlers", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["handlers"] = module
+    spec.loader.exec_module(module)
+    apps = [v for v in vars(module).values() if isinstance(v, ServiceApp)]
+    named = getattr(module, "app", None)
+    app = named if isinstance(named, ServiceApp) else (apps[0] if len(apps) == 1 else None)
+    if app is None:
+        raise LookupError(
+            f"{path} defines {'no' if not apps else 'several'} ServiceApp: create one, app = ServiceApp(\"My service\")"
+        )
+    app.definition  # raises when no @app.job was registered
+    return app
+
+
+def _describe(app: Any) -> dict:
+    definition = app.definition
+    schema = definition.json_schema()
+    example = app.example
+    if example is None and schema is not None:
+        examples = schema.get("examples")
+        example = examples[0] if isinstance(examples, list) and examples else None
+    return {
+        "type": "ready",
+        "name": app.name,
+        "version": app.version,
+        "description": app.description,
+        "example": example,
+        "schema": schema,
+        "handler": definition.func.__name__,
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "pid": os.getpid(),
+    }
+
+
+def _run_job(app: Any, header: dict, body: bytes) -> None:
+    import json
+
+    from ._protocol import write_frame
+    from .context import JobContext
+    from .errors import NonRetriableError
+
+    seq = header["seq"]
+    state.seq = seq
+    for tracked, _fd in _streams.values():
+        tracked.used = False  # output between jobs (a thread of the last one) is not this job's
+    ctx = JobContext(job_id=header["job_id"], attempt=header["attempt"], logger=logging.getLogger("praisonai_svc.job"))
+    reply: dict = {}
+    data = b""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+        state.running = ctx
+        try:
+            file = app.definition.call(payload, ctx)
+        finally:
+            state.running = None
+        reply = {"type": "result", "seq": seq, "content_type": file.content_type, "filename": file.filename}
+        data = file.data
+    except KeyboardInterrupt:
+        reply = {"type": "cancelled", "seq": seq}
+    except BaseException as error:  # noqa: BLE001 - SystemExit from a handler is its failure too
+        reply = {
+            "type": "error",
+            "seq": seq,
+            "message": _message(error),
+            "non_retriable": isinstance(error, NonRetriableError) or _is_validation_error(error),
+            "traceback": traceback.format_exc()[-TRACEBACK_LIMIT:],
+        }
+    reply["output"] = _mark_output_end(seq)
+    write_frame(OUT_FD, reply, data)
+
+
+class _Tracked:
+    """sys.stdout/sys.stderr as the handler sees them: the real stream, noting whether the job wrote to it."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.used = False
+
+    def write(self, text: Any) -> Any:
+        self.used = True
+        return self._stream.write(text)
+
+    def writelines(self, lines: Any) -> Any:
+        self.used = True
+        return self._stream.writelines(lines)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+_streams = {"stdout": (_Tracked(sys.stdout), 1), "stderr": (_Tracked(sys.stderr), 2)}
+
+
+def _mark_output_end(seq: int) -> list:
+    """Ends the job's output on the streams it wrote to, so Node logs every print under the job before it
+    answers; a job that printed nothing costs nothing. Returns the streams Node should wait for."""
+    marked = []
+    for name, (tracked, fd) in _streams.items():
+        if not tracked.used:
+            continue
+        tracked.used = False
+        try:
+            tracked.flush()
+            os.write(fd, f"\n{OUTPUT_END}{seq}\n".encode())
+            marked.append(name)
+        except (OSError, ValueError, AttributeError):
+            pass  # a handler that closed its stdout: nothing more will come from it
+    return marked
+
+
+def _message(error: BaseException) -> str:
+    from .errors import NonRetriableError
+
+    text = str(error)
+    if isinstance(error, NonRetriableError):
+        return text or "NonRetriableError"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _is_validation_error(error: BaseException) -> bool:
+    return type(error).__name__ == "ValidationError" and type(error).__module__.startswith("pydantic")
+
+
+def _exit_with_parent() -> None:
+    """Ends this process when praisonai-svc is gone (even killed -9), also while a handler is busy."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="praisonai-svc-parent-watch", daemon=True).start()
+
+
+def main(argv: list) -> None:
+    _exit_with_parent()
+    if sys.version_info < MIN_PYTHON:
+        _fatal("version", f"praisonai-svc needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; this is {sys.version.split()[0]}")
+    from ._protocol import read_frame, write_frame
+
+    signal.signal(signal.SIGINT, _on_interrupt)
+    sys.stdout, sys.stderr = _streams["stdout"][0], _streams["stderr"][0]
+    job_logger = logging.getLogger("praisonai_svc.job")
+    job_logger.setLevel(logging.DEBUG)
+    job_logger.propagate = False
+    job_logger.addHandler(_FrameLogHandler())
+    try:
+        app = _load(argv[1])
+        ready = _describe(app)
+    except BaseException as error:  # noqa: BLE001 - the author needs to see any failure of the import
+        _fatal("import", _message(error), traceback.format_exc())
+    write_frame(OUT_FD, ready)
+    stream = os.fdopen(IN_FD, "rb")
+    while True:
+        frame = read_frame(stream)
+        if frame is None:
+            return  # Node closed the pipe: recycle or shutdown
+        header, body = frame
+        if header.get("type") == "job":
+            _run_job(app, header, body)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

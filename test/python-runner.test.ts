@@ -1,0 +1,277 @@
+// The Python runner against real Python processes: results, errors, interrupts, crashes, recycling.
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { JobLogger } from "../src/app/handler.js";
+import { isNonRetriable } from "../src/errors.js";
+import { PythonCrashError, PythonStartError } from "../src/runner/python/errors.js";
+import { pythonEnv } from "../src/runner/python/interpreter.js";
+import { type PythonPool, pythonRunner } from "../src/runner/python/pool.js";
+import { PythonProcess } from "../src/runner/python/process.js";
+import { pidAlive, ROOT } from "./support/cli.js";
+import { waitUntil } from "./support/fault-cluster.js";
+
+const FIXTURE = path.join(ROOT, "test/fixtures/python/handlers.py");
+
+type Entry = { level: string; obj: object; msg: string | undefined };
+function memoryLog(): JobLogger & { entries: Entry[] } {
+  const entries: Entry[] = [];
+  const at = (level: string) => (obj: object | string, msg?: string) =>
+    entries.push(typeof obj === "string" ? { level, obj: {}, msg: obj } : { level, obj, msg });
+  return { entries, info: at("info"), warn: at("warn"), error: at("error"), debug: at("debug") };
+}
+
+const pools: PythonPool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+function pool(opts: { size?: number; maxJobs?: number; killGraceMs?: number; file?: string } = {}) {
+  const log = memoryLog();
+  const p = pythonRunner({
+    python: "python3",
+    file: opts.file ?? FIXTURE,
+    cwd: path.dirname(opts.file ?? FIXTURE),
+    env: pythonEnv(process.env),
+    log,
+    size: opts.size ?? 1,
+    maxJobs: opts.maxJobs ?? 100,
+    killGraceMs: opts.killGraceMs ?? 2000,
+  });
+  pools.push(p);
+  return p;
+}
+
+let n = 0;
+function job(signal = new AbortController().signal, attempt = 1) {
+  const log = memoryLog();
+  return { ctx: { jobId: `job-${++n}`, attempt, signal, log }, log };
+}
+
+const text = (b: Buffer) => b.toString("utf8");
+
+describe("the Python runner", () => {
+  it("runs the handler and turns its prints and logger calls into log lines of the job", async () => {
+    const { ctx, log } = job();
+    const file = await pool().run({ title: "Deck" }, ctx);
+    expect(text(file.data)).toBe("title=Deck;attempt=1");
+    expect(file).toMatchObject({ contentType: "text/plain", filename: "out.txt" });
+    expect(log.entries).toContainEqual({
+      level: "info",
+      obj: { source: "python", stream: "stdout" },
+      msg: `making Deck for ${ctx.jobId}`,
+    });
+    expect(log.entries).toContainEqual({ level: "info", obj: { source: "python" }, msg: "attempt 1" });
+  }, 30_000);
+
+  it("carries a 100 MB result as raw bytes, intact", async () => {
+    const size = 100 * 1024 * 1024;
+    const { ctx } = job();
+    const file = await pool().run({ mode: "bytes", size }, ctx);
+    expect(file.data.length).toBe(size);
+    // The handler repeats 16 random bytes: every 16-byte block equals the first.
+    const first = file.data.subarray(0, 16);
+    const expected = Buffer.alloc(size, first);
+    expect(createHash("sha256").update(file.data).digest("hex")).toBe(
+      createHash("sha256").update(expected).digest("hex"),
+    );
+  }, 60_000);
+
+  it("hands a 1 MB payload to the handler intact", async () => {
+    const payload = {
+      mode: "echo",
+      text: "é€😀x".repeat(100_000).slice(0, 700_000),
+      n: [1, 2.5, null, true],
+    };
+    expect(Buffer.byteLength(JSON.stringify(payload))).toBeGreaterThan(1_000_000);
+    const file = await pool().run(payload, job().ctx);
+    expect(JSON.parse(text(file.data))).toEqual(payload);
+  }, 30_000);
+
+  it("runs async def handlers", async () => {
+    expect(text((await pool().run({ mode: "async" }, job().ctx)).data)).toBe("async");
+  }, 30_000);
+
+  it("rejects with the handler's exception, retriable, and logs its traceback for the author", async () => {
+    const { ctx, log } = job();
+    const error = await pool()
+      .run({ mode: "fail_once" }, ctx)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("ValueError: first attempt fails");
+    expect(isNonRetriable(error)).toBe(false);
+    const logged = log.entries.find((e) => e.level === "error");
+    expect((logged?.obj as { traceback?: string } | undefined)?.traceback).toMatch(
+      /Traceback[\s\S]*handlers\.py/,
+    );
+  }, 30_000);
+
+  it("marks NonRetriableError as non-retriable", async () => {
+    const error = await pool()
+      .run({ mode: "fatal" }, job().ctx)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("the deck has no slides");
+    expect(isNonRetriable(error)).toBe(true);
+  }, 30_000);
+
+  it("names what a handler returned when it is not a file", async () => {
+    const error = await pool()
+      .run({ mode: "wrong" }, job().ctx)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /TypeError: the handler returned int 42; expected \(bytes, content_type/,
+    );
+  }, 30_000);
+
+  it("keeps one process for many jobs, and handles a handler printing megabytes", async () => {
+    const p = pool();
+    const pid1 = text((await p.run({ mode: "pid" }, job().ctx)).data);
+    const { ctx, log } = job();
+    expect(text((await p.run({ mode: "spam", lines: 5000 }, ctx)).data)).toBe("spammed");
+    expect(log.entries.filter((e) => (e.obj as { stream?: string }).stream === "stdout")).toHaveLength(5000);
+    expect(text((await p.run({ mode: "pid" }, job().ctx)).data)).toBe(pid1);
+  }, 60_000);
+
+  it("interrupts a cancelled handler and keeps its process when it stops", async () => {
+    const p = pool();
+    const pid1 = text((await p.run({ mode: "pid" }, job().ctx)).data);
+    const controller = new AbortController();
+    const { ctx, log } = job(controller.signal);
+    const running = p.run({ mode: "sleep", seconds: 60 }, ctx);
+    await new Promise((r) => setTimeout(r, 500));
+    const reason = new Error("Job exceeded 1 second timeout");
+    controller.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    await waitFor(() => log.entries.some((e) => e.msg === "interrupted"));
+    expect(text((await p.run({ mode: "pid" }, job().ctx)).data)).toBe(pid1);
+  }, 60_000);
+
+  it("fails (retriably) a job whose handler was interrupted from outside, and keeps the process", async () => {
+    const p = pool();
+    const pid = Number(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    const running = p.run({ mode: "sleep", seconds: 60 }, job().ctx);
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(pid, "SIGINT");
+    const error = await running.catch((e: unknown) => e);
+    expect((error as Error).message).toBe("KeyboardInterrupt: the handler was interrupted");
+    expect(isNonRetriable(error)).toBe(false);
+    expect(Number(text((await p.run({ mode: "pid" }, job().ctx)).data))).toBe(pid);
+  }, 60_000);
+
+  it("kills a handler that ignores the interrupt after the grace period and replaces its process", async () => {
+    const p = pool({ killGraceMs: 500 });
+    const pid1 = text((await p.run({ mode: "pid" }, job().ctx)).data);
+    const controller = new AbortController();
+    const { ctx, log } = job(controller.signal);
+    const running = p.run({ mode: "hang" }, ctx);
+    await new Promise((r) => setTimeout(r, 500));
+    controller.abort(new Error("cancelled"));
+    await expect(running).rejects.toThrow("cancelled");
+    await waitFor(() => log.entries.some((e) => /ignored the interrupt; killing/.test(e.msg ?? "")));
+    await waitFor(() => !pidAlive(Number(pid1)));
+    const pid2 = text((await p.run({ mode: "pid" }, job().ctx)).data);
+    expect(pid2).not.toBe(pid1);
+  }, 60_000);
+
+  it("replaces a process that crashes mid-job and reports the crash as a retriable error", async () => {
+    const p = pool();
+    const error = await p.run({ mode: "exit" }, job().ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PythonCrashError);
+    expect((error as Error).message).toMatch(/exit code 7/);
+    expect(isNonRetriable(error)).toBe(false);
+    expect(text((await p.run({ mode: "exit" }, job(undefined, 2).ctx)).data)).toBe("survived");
+  }, 60_000);
+
+  it("replaces a process that dies while idle before a job could find it dead", async () => {
+    const p = pool();
+    const pid1 = Number(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    process.kill(pid1, "SIGKILL");
+    await waitFor(() => p.pids.length === 1 && p.pids[0] !== pid1);
+    const pid2 = Number(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    expect(pid2).toBe(p.pids[0]);
+    expect(pid2).not.toBe(pid1);
+  }, 60_000);
+
+  it("recycles a process after PRAISONAI_SVC_PYTHON_MAX_JOBS jobs", async () => {
+    const p = pool({ maxJobs: 2 });
+    const pids: string[] = [];
+    for (let i = 0; i < 4; i++) pids.push(text((await p.run({ mode: "pid" }, job().ctx)).data));
+    expect(pids[0]).toBe(pids[1]);
+    expect(pids[2]).toBe(pids[3]);
+    expect(pids[2]).not.toBe(pids[0]);
+    await waitFor(() => !pidAlive(Number(pids[0])));
+  }, 60_000);
+
+  it("runs as many jobs at once as it has processes", async () => {
+    const p = pool({ size: 2 });
+    const started = performance.now();
+    const files = await Promise.all([
+      p.run({ mode: "sleep", seconds: 2 }, job().ctx),
+      p.run({ mode: "sleep", seconds: 2 }, job().ctx),
+    ]);
+    expect(files.map((f) => text(f.data))).toEqual(["slept", "slept"]);
+    // Each process imported the file before; two 2 s jobs in parallel take well under 4 s.
+    expect(performance.now() - started).toBeLessThan(3900);
+  }, 60_000);
+});
+
+describe("starting Python", () => {
+  const start = (file: string, python = "python3") =>
+    new PythonProcess({
+      python,
+      file,
+      cwd: path.dirname(file),
+      env: pythonEnv(process.env),
+      log: memoryLog(),
+    });
+
+  it("reports what handlers.py declares", async () => {
+    const p = start(FIXTURE);
+    const info = await p.ready;
+    await p.close(1000);
+    expect(info).toMatchObject({
+      name: "Python fixture",
+      example: { title: "Hello" },
+      schema: null,
+      handler: "generate",
+    });
+  }, 30_000);
+
+  it("says which interpreter is missing and what to install", async () => {
+    const error = await start(FIXTURE, "/nonexistent/python3").ready.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PythonStartError);
+    expect((error as Error).message).toMatch(
+      /"\/nonexistent\/python3" was not found: install Python 3\.9 or newer.*PRAISONAI_SVC_PYTHON/,
+    );
+  });
+
+  it("shows the author the traceback of a failing import and what to install", async () => {
+    const file = tempHandlers("import praisonai_no_such_module\n");
+    const error = await start(file).ready.catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /Could not load .*handlers\.py: ModuleNotFoundError: No module named 'praisonai_no_such_module'\. Install the handler's dependencies.*pip install -r requirements\.txt/,
+    );
+    expect((error as Error).message).toMatch(/Traceback \(most recent call last\)/);
+  }, 30_000);
+
+  it("asks for a ServiceApp with a job when the file has none", async () => {
+    const none = await start(tempHandlers("x = 1\n")).ready.catch((e: unknown) => e);
+    expect((none as Error).message).toMatch(/defines no ServiceApp: create one/);
+    const noJob = await start(
+      tempHandlers("from praisonai_svc import ServiceApp\napp = ServiceApp('S')\n"),
+    ).ready.catch((e: unknown) => e);
+    expect((noJob as Error).message).toMatch(/has no job handler: decorate a function with @app\.job/);
+  }, 30_000);
+});
+
+function tempHandlers(source: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "py-handlers-"));
+  const file = path.join(dir, "handlers.py");
+  writeFileSync(file, source);
+  return file;
+}
+
+/** Waits until `check` holds (polling every 100 ms). */
+const waitFor = (check: () => boolean, timeoutMs = 20_000) =>
+  waitUntil(() => check() || undefined, timeoutMs, "the condition");
