@@ -23,6 +23,8 @@ import type { Results } from "./support/results.js";
 import { median } from "./support/stats.js";
 
 const CONCURRENCY = [1, 16] as const;
+/** A window holds at least this many calls per loop (it stretches on a loaded machine; see runLoad). */
+const MIN_CALLS_PER_LOOP = 8;
 const PARTITION = "praison";
 
 export interface ApiContext {
@@ -146,13 +148,24 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
 
   const samples = new Map<string, LoadResult[]>();
   for (let round = 0; round < sizes.rounds; round++) {
+    // Every other round in reverse order, so that neither side of a ratio always runs first (after the
+    // other side's queue clean-up, or as the machine's load drifts within a round).
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const concurrency of CONCURRENCY) {
-      for (const t of targets) {
+      for (const t of order) {
         if (t.only !== undefined && t.only !== concurrency) continue;
         // One untimed call per loop first: sockets left idle during the other targets' turns may have been
         // closed by the server, and a reconnect (or an SDK retry after a reset) must not land in the window.
         await runLoad({ concurrency, total: concurrency }, t.call);
-        const r = await runLoad({ concurrency, total: sizes.loadMax, maxSeconds: sizes.loadSeconds }, t.call);
+        const r = await runLoad(
+          {
+            concurrency,
+            total: sizes.loadMax,
+            maxSeconds: sizes.loadSeconds,
+            minOps: MIN_CALLS_PER_LOOP * concurrency,
+          },
+          t.call,
+        );
         await t.after?.();
         const key = `${t.name}_${t.op}_c${concurrency}`;
         samples.set(key, [...(samples.get(key) ?? []), r]);
@@ -170,11 +183,20 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
     results.set(`${name}_${op}_p50_ms_${c}`, median(rs.map((r) => r.p50Ms)));
     results.set(`${name}_${op}_p99_ms_${c}`, median(rs.map((r) => r.p99Ms)));
   }
-  results.ratio("api_post_ratio", "api_post_rps_c16", "raw_post_rps_c16");
-  results.ratio("api_get_ratio", "api_get_rps_c16", "raw_get_rps_c16");
+  // Each ratio is the median of one ratio per round (the service and its baseline measured back to back),
+  // not a ratio of medians: a load swing then moves both sides of a pair instead of one side of the ratio.
+  const paired = (name: string, op: "post" | "get", c: number) => {
+    const ours = samples.get(`api_${op}_c${c}`) ?? [];
+    const raw = samples.get(`raw_${op}_c${c}`) ?? [];
+    const ratios = ours.map((r, i) => r.rps / (raw[i]?.rps ?? Number.NaN));
+    results.set(name, median(ratios));
+    ctx.log(`  ${name.padEnd(26)} per round: ${ratios.map((v) => v.toFixed(2)).join(", ")}`);
+  };
+  paired("api_post_ratio", "post", 16);
+  paired("api_get_ratio", "get", 16);
   // At concurrency 1 the ratio is one of latencies: what the HTTP hop and the service add to each request.
-  results.ratio("api_post_ratio_c1", "api_post_rps_c1", "raw_post_rps_c1");
-  results.ratio("api_get_ratio_c1", "api_get_rps_c1", "raw_get_rps_c1");
+  paired("api_post_ratio_c1", "post", 1);
+  paired("api_get_ratio_c1", "get", 1);
   if (ctx.python.ok) {
     results.ratio("python_original_post_ratio", "api_post_rps_c16", "python_post_rps_c16");
   } else {

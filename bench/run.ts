@@ -55,7 +55,7 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 /** The CLI runs dist/: warn when it is older than src/, since then the figures are not of the current code. */
 function warnIfStale(): void {
-  const built = path.join(ROOT, "dist", "cli", "main.js");
+  const built = path.join(ROOT, "dist", "cli.js");
   if (!existsSync(built))
     throw new Error("dist/ is missing: run `npm run build` first (the benchmark runs the built CLI).");
   const newestSrc = Math.max(...walk(path.join(ROOT, "src")).map((f) => statSync(f).mtimeMs));

@@ -38,20 +38,6 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
         quiet: true,
         file: path.join(FIXTURES, "noop-handlers.py"),
       }),
-    // Diagnostic: the same CLI and handlers file with tsx registered only after the CLI's own modules loaded.
-    startup_lazy_tsx_ms: (port) =>
-      startProcess(
-        "praisonai-svc api, tsx registered late",
-        process.execPath,
-        [
-          path.join(FIXTURES, "launch-lazy-tsx.mjs"),
-          "api",
-          path.join(FIXTURES, "noop-handlers.ts"),
-          "--port",
-          String(port),
-        ],
-        { env: { HOST: "127.0.0.1", ...serviceEnv(conn, ns) }, quiet: true },
-      ),
     bare_startup_ms: (port) =>
       startProcess("bare fastify", process.execPath, [path.join(FIXTURES, "bare-server.mjs")], {
         env: { PORT: String(port) },

@@ -11,7 +11,7 @@ export interface OwnPackage {
   devDependencies: Record<string, string>;
 }
 
-/** The package's root folder: src/ and dist/ are both one level below it. */
+/** The package's root folder: src/*.ts and the bundled dist/*.js are both one level below it. */
 export const PACKAGE_ROOT = path.dirname(fileURLToPath(new URL("../package.json", import.meta.url)));
 
 let cached: OwnPackage | undefined;

@@ -82,7 +82,7 @@ describe("the packed package", () => {
     for (const file of [
       "dist/index.js",
       "dist/index.d.ts",
-      "dist/cli/main.js",
+      "dist/cli.js",
       "bin/praisonai-svc.js",
       "python/praisonai_svc/__init__.py",
       "python/praisonai_svc/_worker.py",

@@ -20,6 +20,12 @@ export interface LoadOptions {
   total: number;
   /** The measuring window: no operation starts after it, and one finishing after it is not counted. */
   maxSeconds?: number;
+  /**
+   * Completions the window must hold: while fewer have completed it stays open, up to four times its
+   * length. On a loaded machine a short window otherwise holds a handful of calls (or none), and one slow
+   * call decides the figure.
+   */
+  minOps?: number;
 }
 
 /** How long operations still running after the window are awaited before the measurement moves on without them. */
@@ -31,19 +37,23 @@ const LATE_GRACE_MS = 5000;
  * request for seconds) costs one loop's share of the window instead of stretching the whole measurement.
  */
 export async function runLoad(
-  { concurrency, total, maxSeconds = Number.POSITIVE_INFINITY }: LoadOptions,
+  { concurrency, total, maxSeconds = Number.POSITIVE_INFINITY, minOps = 0 }: LoadOptions,
   op: (i: number) => Promise<void>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const started = performance.now();
   const stopAt = started + maxSeconds * 1000;
+  const hardStop = started + 4 * maxSeconds * 1000;
+  /** Set when a window stretched for `minOps` gets its last one. */
+  let closedAt = Number.POSITIVE_INFINITY;
+  const open = (t: number) => t < closedAt && (t < stopAt || (latencies.length < minOps && t < hardStop));
   let next = 0;
   let stalled = 0;
   let running = 0;
   let lastEnd = started;
   let abandoned = false;
   const loop = async () => {
-    for (let i = next++; i < total && performance.now() < stopAt; i = next++) {
+    for (let i = next++; i < total && open(performance.now()); i = next++) {
       const t = performance.now();
       running++;
       try {
@@ -56,14 +66,17 @@ export async function runLoad(
       }
       const end = performance.now();
       lastEnd = Math.max(lastEnd, end);
-      if (end <= stopAt) latencies.push(end - t);
+      if (open(end)) {
+        latencies.push(end - t);
+        if (end >= stopAt && latencies.length >= minOps) closedAt = end;
+      }
     }
   };
   const loops = Promise.all(Array.from({ length: Math.min(concurrency, total) }, loop));
   if (Number.isFinite(maxSeconds)) {
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<"grace">((resolve) => {
-      timer = setTimeout(() => resolve("grace"), maxSeconds * 1000 + LATE_GRACE_MS);
+      timer = setTimeout(() => resolve("grace"), hardStop - started + LATE_GRACE_MS);
     });
     const first = await Promise.race([loops, grace]);
     clearTimeout(timer);
@@ -76,7 +89,8 @@ export async function runLoad(
     await loops;
   }
   // The window ends at the last completion, or at the time cap when something was still running then.
-  const seconds = (Math.min(stopAt, lastEnd) - started) / 1000;
+  const cap = Number.isFinite(closedAt) ? closedAt : latencies.length >= minOps ? stopAt : hardStop;
+  const seconds = (Math.min(cap, lastEnd) - started) / 1000;
   return {
     n: latencies.length,
     seconds,

@@ -57,10 +57,12 @@ export const SIZES: Record<Mode, Sizes> = {
     historyJobs: 10_000,
   },
   quick: {
-    rounds: 2,
-    loadSeconds: 0.8,
+    // More, shorter rounds than before (2 of 0.8 s): the API ratios are medians of per-round pairs, and
+    // five pairs agree with the full run where two did not (docs/performance.md, "How stable").
+    rounds: 5,
+    loadSeconds: 0.5,
     loadMax: 5000,
-    warmup: 100,
+    warmup: 200,
     seededJobs: 32,
     e2eWarmup: 5,
     e2eSegment: 30,

@@ -149,10 +149,6 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
         what: "`praisonai-svc api` with telemetry on (OTLP) ÷ off: the SDK loads after the API listens",
       },
       { name: "startup_telemetry_ms", what: "`praisonai-svc api` with telemetry on (ms)" },
-      {
-        name: "startup_lazy_tsx_ms",
-        what: "diagnostic: the same through a launcher that registers tsx late (what the CLI itself now does; ms)",
-      },
     ],
   },
   {

@@ -1,7 +1,6 @@
 // The OpenAPI document (/openapi.json) and interactive docs (/docs), generated from the routes and the handler's schema.
 import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceApp } from "../app/service-app.js";
 import type { PayloadValidator } from "../app/validator.js";
 import type { ServiceConfig } from "../config/config.js";
@@ -55,8 +54,37 @@ export async function installOpenApi(
   const policy: RoutePolicy = config.docsPublic
     ? { access: "public", rate: "none", storage: false, page: { csp: DOCS_CSP } }
     : { access: "caller", rate: "read", storage: false, page: { csp: DOCS_CSP } };
+  // The interactive docs (@fastify/swagger-ui, its static-file server and a YAML writer) are loaded by the
+  // first /docs request, not at start-up, where they cost ~0.1 s that /health would wait for.
+  let ui: Promise<FastifyInstance> | undefined;
+  const serveUi = async (request: FastifyRequest, reply: FastifyReply) => {
+    ui ??= docsUi(api.swagger() as unknown as Record<string, unknown>);
+    ui.catch(() => {
+      ui = undefined; // a failed load is tried again by the next request
+    });
+    const res = await (await ui).inject({ method: "GET", url: request.url, headers: request.headers });
+    for (const name of ["content-type", "location", "cache-control", "etag", "last-modified"]) {
+      const value = res.headers[name];
+      if (value !== undefined) reply.header(name, value);
+    }
+    return reply.code(res.statusCode).send(res.rawPayload);
+  };
   await withPolicy(api, policy, async (docs) => {
-    await docs.register(swaggerUi, { routePrefix: "/docs" });
+    docs.get("/docs", { schema: { hide: true } }, serveUi);
+    docs.get("/docs/*", { schema: { hide: true } }, serveUi);
     docs.get("/openapi.json", { schema: { hide: true } }, async () => api.swagger());
   });
+}
+
+/** A private Fastify instance serving swagger-ui for the finished OpenAPI document; /docs requests are passed to it. */
+async function docsUi(document: Record<string, unknown>): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([
+    import("fastify"),
+    import("@fastify/swagger-ui"),
+  ]);
+  const ui = Fastify({ logger: false });
+  await ui.register(swagger, { mode: "static", specification: { document: document as never } });
+  await ui.register(swaggerUi, { routePrefix: "/docs" });
+  await ui.ready();
+  return ui;
 }

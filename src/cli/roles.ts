@@ -1,13 +1,16 @@
 // The two roles a process can play, API and worker, each started from a loaded ServiceApp and its storage.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { viewJob } from "../api/job-link.js";
 import { buildApi } from "../api/server.js";
 import type { ServiceApp } from "../app/service-app.js";
 import type { ServiceConfig } from "../config/config.js";
 import type { HandlerRunner } from "../runner/types.js";
+import { allowedCallbackHost } from "../security/callback-policy.js";
 import type { Storage } from "../storage/types.js";
 import { observeDepth } from "../telemetry/depth.js";
 import type { Telemetry } from "../telemetry/start.js";
+import { CallbackSender } from "../worker/callbacks.js";
 import { Worker } from "../worker/worker.js";
 
 export interface RoleDeps {
@@ -41,10 +44,27 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     config: deps.config,
     runner: deps.createRunner(),
     log: deps.log,
+    callbacks: callbackSender(deps),
   });
   // Depth is sampled where the queue is worked: a scaled-to-zero service samples (and pays) nothing.
   if (deps.telemetry?.enabled) observeDepth(deps.storage, worker, deps.config.depthIntervalMs);
   void worker.run();
   deps.log.info({ concurrency: deps.config.concurrency }, "worker polling");
   return worker;
+}
+
+/** The worker's callback sender, or undefined when no signing secret is configured. */
+export function callbackSender({
+  config,
+  storage,
+}: Pick<RoleDeps, "config" | "storage">): CallbackSender | undefined {
+  if (!config.callbackSecret) return undefined;
+  return new CallbackSender({
+    queue: storage.queue,
+    secret: config.callbackSecret.reveal(),
+    allowed: (url) => allowedCallbackHost(url, config.callbackHosts),
+    render: (job) => viewJob(storage, config, job),
+    retryForMs: config.callbackRetryForMs,
+    backoffMs: config.callbackBackoffMs,
+  });
 }

@@ -1,5 +1,6 @@
 // Reads and validates the service configuration once, at startup.
 import { ConfigError } from "../errors.js";
+import { checkCallbackUrl } from "../security/callback-policy.js";
 import { SETTINGS, type SettingValues } from "./settings.js";
 
 /** Connection strings per storage service; undefined where none is configured. */
@@ -61,7 +62,24 @@ export function loadConfig(env: Env = process.env): Readonly<ServiceConfig> {
       `PRAISONAI_SVC_POLL_MIN (${config.pollMinMs / 1000}s) is larger than PRAISONAI_SVC_POLL_MAX (${config.pollMaxMs / 1000}s).`,
     );
   }
+  checkCallbacks(config);
   return Object.freeze(config);
+}
+
+/** Callbacks need both a host list and a secret, and the default URL must be on the list. */
+function checkCallbacks(config: SettingValues): void {
+  if (config.callbackHosts.length > 0 && !config.callbackSecret) {
+    throw new ConfigError(
+      "PRAISONAI_SVC_CALLBACK_HOSTS is set but PRAISONAI_SVC_CALLBACK_SECRET is not: callbacks must be signed. Set a secret (`echo whsec_$(openssl rand -base64 32)`).",
+    );
+  }
+  if (config.callbackUrl === "") return;
+  const check = checkCallbackUrl(config.callbackUrl, config.callbackHosts);
+  if (!("url" in check)) {
+    throw new ConfigError(
+      `PRAISONAI_SVC_CALLBACK_URL is not valid: ${check.reason.replace("callback_url ", "")}`,
+    );
+  }
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -2,6 +2,7 @@
 // This table is the one place defaults live; README's configuration table mirrors it.
 import { ConfigError } from "../errors.js";
 import { parseApiKeys } from "../security/api-keys.js";
+import { parseCallbackHosts, parseCallbackSecret } from "../security/callback-policy.js";
 import { parseTrustProxy } from "../security/client-ip.js";
 import { parseOrigins } from "../security/cors-policy.js";
 import { parseJwtPublicKey, parseJwtSecret } from "../security/jwt.js";
@@ -304,6 +305,37 @@ export const SETTINGS = {
     "false",
     (raw, name) => parseTrustProxy(raw, name),
     "Proxies in front of the API that append to X-Forwarded-For: false, true (1, Container Apps ingress) or a number.",
+  ),
+  // Job callbacks (docs/callbacks.md): signed POSTs when a job finishes, only to listed hosts.
+  callbackHosts: setting(
+    "PRAISONAI_SVC_CALLBACK_HOSTS",
+    "",
+    (raw, name) => parseCallbackHosts(raw, name),
+    "Comma-separated hosts (`host` for its default port, or `host:port`) that job callbacks may be sent to; none: callbacks are refused.",
+  ),
+  callbackSecret: setting(
+    "PRAISONAI_SVC_CALLBACK_SECRET",
+    "",
+    (raw, name) => parseCallbackSecret(raw, name),
+    "Standard Webhooks signing secret (`whsec_` + base64 of 24-64 bytes); required with PRAISONAI_SVC_CALLBACK_HOSTS.",
+  ),
+  callbackUrl: setting(
+    "PRAISONAI_SVC_CALLBACK_URL",
+    "",
+    text, // checked against the allow list by loadConfig
+    "Callback URL for jobs submitted without `callback_url`; its host must be on PRAISONAI_SVC_CALLBACK_HOSTS.",
+  ),
+  callbackRetryForMs: setting(
+    "PRAISONAI_SVC_CALLBACK_RETRY_FOR",
+    "86400",
+    seconds(0, 7 * 24 * 3600),
+    "Seconds after a job finishes during which a failed callback is retried (0: one try).",
+  ),
+  callbackBackoffMs: setting(
+    "PRAISONAI_SVC_CALLBACK_BACKOFF",
+    "5",
+    seconds(0.1, 3600),
+    "Seconds before the first callback retry; later waits double, up to an hour.",
   ),
   // Telemetry (docs/monitoring.md): on when either exporter is configured, off (and not loaded) otherwise.
   insightsConnection: setting(

@@ -12,6 +12,8 @@ export interface SubmitInput {
   /** Who submits (key id or token subject); dedupe never crosses owners. */
   owner: string;
   idempotencyKey?: string;
+  /** Checked by the caller against the allow list; kept in the row for the worker. */
+  callbackUrl?: string;
   /** The submitting request's W3C traceparent (when telemetry is on); kept in the row, never in the payload. */
   traceParent?: string;
 }
@@ -51,6 +53,7 @@ export async function submitJob(
     releases: 0,
     jobHash: hash,
     owner: input.owner,
+    ...(input.callbackUrl ? { callbackUrl: input.callbackUrl } : {}),
     ...(input.traceParent ? { traceParent: input.traceParent } : {}),
     ...stored,
   };

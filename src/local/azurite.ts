@@ -4,11 +4,11 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PraisonError } from "../errors.js";
+import { PACKAGE_ROOT } from "../own-package.js";
 
 /** Starts Azurite and stops it when this process exits, however it exits (see the file). */
-const LIFELINE = fileURLToPath(new URL("../../bin/azurite-lifeline.cjs", import.meta.url));
+const LIFELINE = path.join(PACKAGE_ROOT, "bin", "azurite-lifeline.cjs");
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 const ACCOUNT = "devstoreaccount1";

@@ -2,7 +2,7 @@
 // One algorithm is pinned by the configured key (HS256 for a shared secret, RS256 for a public key),
 // so `alg: none` and algorithm-confusion tokens are refused; exp, aud and iss are always checked.
 import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
-import { errors, jwtVerify } from "jose";
+import type { errors as JoseErrors } from "jose";
 import { ConfigError, PraisonError } from "../errors.js";
 import { Secret } from "./secret.js";
 
@@ -104,13 +104,15 @@ export function createJwtVerifier(s: JwtSettings): JwtVerifier | undefined {
     algorithm,
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new JwtRejected("too_long", "The token is too long.");
+      // jose is loaded with the first token: a service without tokens never pays for it (start-up time).
+      const jose = await import("jose");
       let sub: unknown;
       try {
         ({
           payload: { sub },
-        } = await jwtVerify(token, key, options));
+        } = await jose.jwtVerify(token, key, options));
       } catch (error) {
-        throw rejection(error, algorithm);
+        throw rejection(error, algorithm, jose.errors);
       }
       if (typeof sub !== "string" || sub === "" || sub.length > MAX_SUBJECT_LENGTH) {
         throw new JwtRejected("bad_subject", `The token's "sub" must be 1-${MAX_SUBJECT_LENGTH} characters.`);
@@ -120,7 +122,7 @@ export function createJwtVerifier(s: JwtSettings): JwtVerifier | undefined {
   };
 }
 
-function rejection(error: unknown, algorithm: string): JwtRejected {
+function rejection(error: unknown, algorithm: string, errors: typeof JoseErrors): JwtRejected {
   if (error instanceof errors.JWTExpired) return new JwtRejected("expired", "The token has expired.");
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new JwtRejected(

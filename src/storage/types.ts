@@ -35,6 +35,8 @@ export interface JobRecord {
   filename?: string;
   contentType?: string;
   size?: number;
+  /** Where a signed POST goes once the job is finished (checked against the allow list at submit). */
+  callbackUrl?: string;
   /** The dedupe keys claimed with the job (set by the store from `create`'s keys; retention deletes them). */
   dedupeKeys?: string[];
   /** The table's ETag: the precondition of the next conditional write. */
@@ -86,7 +88,7 @@ export const MAX_PAGE = 1000;
 export type JobPatch = {
   [K in Exclude<
     keyof JobRecord,
-    "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "dedupeKeys" | "traceParent"
+    "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "callbackUrl" | "dedupeKeys" | "traceParent"
   >]?: JobRecord[K] | null;
 };
 

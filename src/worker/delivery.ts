@@ -8,6 +8,7 @@ import { type JobPatch, type JobRecord, MAX_VISIBILITY_MS, type Storage } from "
 import { count } from "../telemetry/instruments.js";
 import { sanitizeFilename } from "../util/content-disposition.js";
 import { truncateUtf8, withRetries } from "../util/time.js";
+import type { CallbackSender } from "./callbacks.js";
 import { fencedUpdate, STORAGE_RETRY_DELAYS_MS } from "./fenced-update.js";
 import type { MessageLease } from "./lease.js";
 
@@ -39,6 +40,8 @@ export class Delivery {
     readonly lease: MessageLease,
     /** Real deliveries of the job so far, this one included (shutdown releases do not count). */
     readonly deliveries: number,
+    /** Sends the job's callback once it is finished; absent when callbacks are not configured. */
+    private readonly callbacks?: CallbackSender,
   ) {}
 
   /** Stores the file under this attempt's name and commits `done`; a newer delivery's claim wins. */
@@ -63,7 +66,8 @@ export class Delivery {
       size: file.data.byteLength,
       errorMsg: null,
     };
-    if (!(await fencedUpdate(storage.jobs, job, patch))) {
+    const committed = await fencedUpdate(storage.jobs, job, patch);
+    if (!committed) {
       log.warn({ attempt: job.attempt }, "late result discarded: the job was claimed by a newer delivery");
       await storage.blobs.delete(blobName).catch(() => {});
       return "lost";
@@ -73,7 +77,7 @@ export class Delivery {
       { attempt: job.attempt, ms: Math.round(ms), size: file.data.byteLength, outcome: "done" },
       "job done",
     );
-    await this.#finish();
+    await this.#finish(committed);
     return "done";
   }
 
@@ -84,7 +88,8 @@ export class Delivery {
   ): Promise<Outcome> {
     const { job, storage, log } = this;
     const errorMsg = truncateUtf8(message, ERROR_MSG_MAX_BYTES);
-    if (!(await fencedUpdate(storage.jobs, job, { status: "error", errorMsg, retryCount }))) {
+    const failed = await fencedUpdate(storage.jobs, job, { status: "error", errorMsg, retryCount });
+    if (!failed) {
       log.warn({}, "job changed before its failure was recorded; leaving it to the newer delivery");
       return "lost";
     }
@@ -98,7 +103,7 @@ export class Delivery {
           log.error({ err: error }, "could not write the poison record; the job is failed all the same"),
       );
     }
-    await this.#finish();
+    await this.#finish(failed);
     return "failed";
   }
 
@@ -128,8 +133,22 @@ export class Delivery {
     return "released";
   }
 
-  /** Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it. */
-  async #finish(): Promise<void> {
+  /**
+   * Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it.
+   * A job with a callback keeps its message until the callback is delivered (the sender settles it).
+   */
+  async #finish(finished: JobRecord): Promise<void> {
+    if (finished.callbackUrl && this.callbacks) {
+      await this.lease.stop();
+      this.callbacks.send(finished, this.lease.message, this.log);
+      return;
+    }
+    if (finished.callbackUrl) {
+      this.log.warn(
+        { event: "callback_not_sent" },
+        "the job has a callback but this worker has no PRAISONAI_SVC_CALLBACK_SECRET; not sent",
+      );
+    }
     try {
       await this.lease.complete();
     } catch (error) {

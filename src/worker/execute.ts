@@ -8,6 +8,7 @@ import type { HandlerRunner } from "../runner/types.js";
 import type { JobRecord, QueueMessage, Storage } from "../storage/types.js";
 import { count, recordDelivery, recordQueueWait } from "../telemetry/instruments.js";
 import { inJobSpan } from "../telemetry/trace.js";
+import type { CallbackSender } from "./callbacks.js";
 import { Delivery, type Outcome } from "./delivery.js";
 import { fencedUpdate } from "./fenced-update.js";
 import { JobTimeoutError, ShutdownError } from "./job-errors.js";
@@ -22,6 +23,8 @@ export interface ExecutionDeps {
   log: JobLogger & { child(bindings: object): JobLogger };
   /** Aborts when the worker must give its jobs back (shutdown grace period over). */
   shutdown: AbortSignal;
+  /** Sends finished jobs' callbacks; absent when callbacks are not configured. */
+  callbacks?: CallbackSender;
 }
 
 export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Promise<Outcome> {
@@ -37,6 +40,11 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
   const log = deps.log.child({ jobId, messageId: msg.messageId, dequeueCount: msg.dequeueCount });
   const job = await storage.jobs.get(jobId);
   if (!job || job.status === "done" || job.status === "error") {
+    if (job?.callbackUrl && deps.callbacks) {
+      // The message of a finished job with a callback is back: the callback has not been delivered yet.
+      deps.callbacks.send(job, msg, log);
+      return "skipped";
+    }
     // Unknown (taken back by the API) or finished: a duplicate delivery is a no-op.
     await storage.queue.delete(msg);
     return "skipped";
@@ -76,7 +84,7 @@ async function deliver(
   const lease = new MessageLease(storage.queue, msg, config.visibilityTimeoutMs, log);
   if (deliveries > config.maxDequeue) {
     const last = job.errorMsg ?? "the worker stopped without reporting (crash, kill or restart)";
-    const delivery = new Delivery(storage, config, log, job, lease, deliveries);
+    const delivery = new Delivery(storage, config, log, job, lease, deliveries, deps.callbacks);
     return delivery.fail(`Job failed on all ${config.maxDequeue} deliveries; last error: ${last}`, {
       retryCount: config.maxDequeue,
       poison: true,
@@ -87,7 +95,8 @@ async function deliver(
   if (!claimed) return "skipped";
   // Waiting since it was queued (or requeued after a failed delivery); a crashed holder's job was processing.
   if (job.status === "queued") recordQueueWait(Date.now() - job.updatedUtc.getTime());
-  return run(deps, log, new Delivery(storage, config, log, claimed, lease.start(), deliveries));
+  const delivery = new Delivery(storage, config, log, claimed, lease.start(), deliveries, deps.callbacks);
+  return run(deps, log, delivery);
 }
 
 /** Conditional claim; undefined when another delivery changed the job first. */

@@ -6,6 +6,7 @@ import type { HandlerRunner } from "../runner/types.js";
 import type { Storage } from "../storage/types.js";
 import { sleep } from "../util/time.js";
 import { PollBackoff } from "./backoff.js";
+import type { CallbackSender } from "./callbacks.js";
 import { type ExecutionDeps, executeMessage } from "./execute.js";
 import { RetentionSchedule } from "./retention-schedule.js";
 
@@ -14,6 +15,8 @@ export interface WorkerOptions {
   config: ServiceConfig;
   runner: HandlerRunner;
   log: ExecutionDeps["log"];
+  /** Sends the callbacks of finished jobs; absent when callbacks are not configured. */
+  callbacks?: CallbackSender;
 }
 
 export interface WorkerEvents {
@@ -90,8 +93,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   #track(message: Parameters<typeof executeMessage>[1]): void {
-    const { storage, config, runner, log } = this.#opts;
-    const deps: ExecutionDeps = { storage, config, runner, log, shutdown: this.#shutdown.signal };
+    const { storage, config, runner, log, callbacks } = this.#opts;
+    const deps: ExecutionDeps = { storage, config, runner, log, callbacks, shutdown: this.#shutdown.signal };
     const task = executeMessage(deps, message)
       .then(() => {})
       .catch((error: unknown) => {
@@ -121,6 +124,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       while (this.#active.size > 0) await Promise.race([...this.#active]);
       clearTimeout(timer);
     }
+    await this.#opts.callbacks?.close();
     await this.#retention.settled();
     await this.#opts.runner.close();
   }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
 import { buildApi } from "../../src/api/server.js";
 import type { ServiceApp } from "../../src/app/service-app.js";
+import { callbackSender } from "../../src/cli/roles.js";
 import { loadConfig, type ServiceConfig } from "../../src/config/config.js";
 import { inProcessRunner } from "../../src/runner/in-process.js";
 import { createAzureStorage } from "../../src/storage/azure/index.js";
@@ -51,7 +52,13 @@ export async function testService(
     storage,
     config,
     startWorker() {
-      const worker = new Worker({ storage, config, runner: inProcessRunner(app.definition), log: silent });
+      const worker = new Worker({
+        storage,
+        config,
+        runner: inProcessRunner(app.definition),
+        log: silent,
+        callbacks: callbackSender({ config, storage }),
+      });
       void worker.run();
       cleanups.push(() => worker.close(1000));
       return worker;

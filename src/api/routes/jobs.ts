@@ -6,11 +6,12 @@ import type { ServiceConfig } from "../../config/config.js";
 import { HttpProblem } from "../../errors.js";
 import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
+import { CALLBACK_URL_MAX, checkCallbackUrl } from "../../security/callback-policy.js";
 import type { RoutePolicy } from "../../security/route-policy.js";
 import type { JobRecord, Storage } from "../../storage/types.js";
-import { count } from "../../telemetry/instruments.js";
 import { currentTraceParent } from "../../telemetry/trace.js";
 import { YAML_TYPES } from "../body.js";
+import { signDownload, viewJob } from "../job-link.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
@@ -49,15 +50,6 @@ export async function jobsRoutes(
     return job;
   }
 
-  const sign = async (job: JobRecord) => {
-    const link = await storage.blobs.sign(job.blobName as string, config.sasTtlMs, {
-      contentType: job.contentType ?? "application/octet-stream",
-      filename: job.filename,
-    });
-    count("sasIssued");
-    return link;
-  };
-
   api.post(
     "/jobs",
     {
@@ -69,6 +61,18 @@ export async function jobsRoutes(
         headers: {
           type: "object",
           properties: { "idempotency-key": { type: "string", maxLength: IDEMPOTENCY_KEY_MAX } },
+        },
+        querystring: {
+          type: "object",
+          properties: {
+            callback_url: {
+              type: "string",
+              format: "uri",
+              maxLength: CALLBACK_URL_MAX,
+              description:
+                "Receives a signed POST (Standard Webhooks) with the job object once the job is done or failed; its host must be on the service's allow list. Default: the service's PRAISONAI_SVC_CALLBACK_URL.",
+            },
+          },
         },
         body: {
           content: Object.fromEntries(
@@ -86,6 +90,24 @@ export async function jobsRoutes(
           },
           ...problems(400, 413, 415, 422, 503),
         },
+        callbacks: {
+          jobFinished: {
+            "{$request.query.callback_url}": {
+              post: {
+                requestBody: {
+                  description:
+                    "The job as GET /jobs/{id} returns it, sent once it is done or failed, at least once. Signed per Standard Webhooks: headers webhook-id (`<job_id>-<status>`, the same on every retry), webhook-timestamp and webhook-signature (`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the service's secret).",
+                  content: { "application/json": { schema: jobViewSchema } },
+                },
+                responses: {
+                  "2XX": {
+                    description: "Delivered. Any other answer, or none within 10 s, is retried with backoff.",
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -96,10 +118,11 @@ export async function jobsRoutes(
       ) {
         throw new HttpProblem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
       }
+      const callbackUrl = callbackOf(request, config);
       const payload = validatePayload(definition.validator, request.body);
       const { job, created } = await submitJob(
         storage,
-        { payload, owner: ownerOf(request), idempotencyKey, traceParent: currentTraceParent() },
+        { payload, owner: ownerOf(request), idempotencyKey, callbackUrl, traceParent: currentTraceParent() },
         config.requeueAfterMs,
       );
       return reply
@@ -128,7 +151,7 @@ export async function jobsRoutes(
         request.log.warn({ err: error, jobId: job.id }, "could not re-enqueue a stale queued job");
         return job;
       });
-      return jobView(job, job.status === "done" ? (await sign(job)).url : undefined);
+      return viewJob(storage, config, job);
     },
   );
 
@@ -169,11 +192,21 @@ export async function jobsRoutes(
           { extra: { job_status: job.status } },
         );
       }
-      const link = await sign(job);
+      const link = await signDownload(storage, config, job);
       if (wantsJson(request)) return { download_url: link.url, expires_at: link.expiresAt.toISOString() };
       return reply.redirect(link.url, 302);
     },
   );
+}
+
+/** The job's callback URL: `?callback_url=`, else the service default; refused unless its host is allowed. */
+function callbackOf(request: FastifyRequest, config: ServiceConfig): string | undefined {
+  const raw = (request.query as Record<string, unknown> | undefined)?.callback_url;
+  if (raw === undefined) return config.callbackUrl || undefined;
+  if (typeof raw !== "string") throw new HttpProblem(400, "callback_url may be given once.");
+  const check = checkCallbackUrl(raw, config.callbackHosts);
+  if ("url" in check) return check.url;
+  throw new HttpProblem(check.status, check.reason);
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -13,9 +13,14 @@ export function apiCommand(program: Command): void {
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       const setup = await setupService({ file, port: opts.port, role: "api" });
-      // Listen first: /health answers while storage connects; job routes wait for it.
-      const connecting = connectStorage(setup.config, setup.log);
+      // Listen first: /health answers before the Azure SDKs even load (they are most of the start-up time,
+      // and loading them meanwhile would slow the listen down); job routes wait for the connection.
+      let listening!: () => void;
+      const connecting = new Promise<void>((resolve) => {
+        listening = resolve;
+      }).then(() => connectStorage(setup.config, setup.log));
       const { api, url } = await startApi({ ...setup, storage: deferredStorage(connecting) });
+      listening();
       const stopped = untilShutdown(async () => {
         await api.close();
         await setup.telemetry.shutdown();

@@ -1,15 +1,15 @@
 // `praisonai-svc run [file]`: API and worker together for local use; starts local storage when none is configured.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { CONNECTION_VARS, hasConnections, loadConfig } from "../../config/config.js";
 import { type Azurite, startAzurite } from "../../local/azurite.js";
+import { PACKAGE_ROOT } from "../../own-package.js";
 import { startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
 
-const BIN = fileURLToPath(new URL("../../../bin/praisonai-svc.js", import.meta.url));
+const BIN = path.join(PACKAGE_ROOT, "bin", "praisonai-svc.js");
 /** Where `run` keeps local storage, relative to the handlers file's folder. */
 export const LOCAL_DATA_DIR = path.join(".praisonai-svc", "azurite");
 

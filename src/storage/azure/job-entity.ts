@@ -29,6 +29,7 @@ export type JobEntity = {
   Size?: number;
   /** The dedupe keys claimed with the job, comma-separated. */
   DedupeKeys?: string;
+  CallbackUrl?: string;
 };
 
 export function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
@@ -57,6 +58,7 @@ export function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
   if (j.contentType !== undefined) e.ContentType = j.contentType;
   if (j.size !== undefined) e.Size = j.size;
   if (j.dedupeKeys?.length) e.DedupeKeys = j.dedupeKeys.join(",");
+  if (j.callbackUrl !== undefined) e.CallbackUrl = j.callbackUrl;
   return e;
 }
 
@@ -82,6 +84,7 @@ export function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
     contentType: e.ContentType,
     size: e.Size === undefined ? undefined : Number(e.Size),
     dedupeKeys: e.DedupeKeys ? e.DedupeKeys.split(",") : undefined,
+    callbackUrl: e.CallbackUrl,
     etag: e.etag,
   };
 }

@@ -47,6 +47,15 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       expect((await store.get(created.id))?.traceParent).toBe(traceParent);
     });
 
+    it("keeps a job's callback URL through its updates", async () => {
+      const store = await makeStore();
+      const callbackUrl = "https://hooks.example.com/done?ref=a%2Fb";
+      const created = await store.create(newJob({ callbackUrl }), []);
+      const done = await store.update(created, { status: "done", blobName: "x", size: 1 });
+      expect(done.callbackUrl).toBe(callbackUrl);
+      expect((await store.get(created.id))?.callbackUrl).toBe(callbackUrl);
+    });
+
     it("returns undefined for an unknown job", async () => {
       const store = await makeStore();
       expect(await store.get(randomUUID())).toBeUndefined();
