@@ -19,7 +19,7 @@ export const METRICS = {
   poisonAdded: "praisonai_svc.poison.added",
   /** Failed tries to store a result blob (each try of the 1-3-9 s retries counts). */
   blobUploadFailures: "praisonai_svc.blob.upload_failures",
-  /** Download links signed (read-only SAS): GET /jobs/{id} of a done job and /download. */
+  /** Download links signed (read-only SAS): GET /jobs/{id} of a done job, /download, a job's callback. */
   sasIssued: "praisonai_svc.sas.issued",
   /** Requests answered 401. */
   authFailures: "praisonai_svc.auth.failures",
