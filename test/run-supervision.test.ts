@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type CliProcess, ROOT, runCli, waitForJob } from "./support/cli.js";
+import { type CliProcess, pidAlive, postJob, ROOT, runCli, waitForJob } from "./support/cli.js";
 import { waitUntil } from "./support/fault-cluster.js";
 import { isolatedEnv } from "./support/storage.js";
 
@@ -32,15 +32,6 @@ async function startRun(
   return { run, url: url as string, pids };
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const count = (text: string, what: string): number => text.split(what).length - 1;
 
 describe("run's worker", () => {
@@ -58,20 +49,14 @@ describe("run's worker", () => {
     expect(second).not.toBe(first);
     expect(run.output()).toContain("worker exited; restarting it");
 
-    const res = await fetch(`${url}/jobs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ n: Math.random() }),
-    });
-    expect(res.status).toBe(202);
-    const { job_id } = (await res.json()) as { job_id: string };
+    const job_id = await postJob(url, { n: Math.random() });
     expect((await waitForJob(url, job_id, { timeoutMs: 60_000 })).status).toBe("done");
 
     // `run` dies without a chance to stop anything: its worker notices (the IPC channel closes) and ends.
     process.kill(run.pid, "SIGKILL");
     await run.exited;
     const killedAt = Date.now();
-    await waitUntil(() => (alive(second as number) ? undefined : true), 30_000, `worker ${second} to end`);
+    await waitUntil(() => (pidAlive(second as number) ? undefined : true), 30_000, `worker ${second} to end`);
     console.info(`[run] the worker ended ${Date.now() - killedAt} ms after run was killed`);
   });
 
@@ -85,7 +70,7 @@ describe("run's worker", () => {
     expect(new Set(started).size).toBe(6);
     expect(count(run.output(), "worker exited; restarting it")).toBe(5);
     expect(count(run.output(), "worker keeps exiting")).toBe(1);
-    expect(started.filter(alive)).toEqual([]);
+    expect(started.filter(pidAlive)).toEqual([]);
     // The API stays up without a worker.
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });

@@ -106,7 +106,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     const page = await userPage("admin");
     await page.goto(`${site.url}/wp-admin/plugin-install.php?tab=upload`);
     await page.setInputFiles("#pluginzip", zip);
-    await Promise.all([page.waitForLoadState("load"), page.click("#install-plugin-submit")]);
+    await Promise.all([page.waitForURL(/update\.php/), page.click("#install-plugin-submit")]);
     await expect(page.locator("body")).toBeDefined();
     expect(await page.textContent("body")).toContain("Plugin installed successfully");
     await Promise.all([
@@ -499,8 +499,10 @@ describe("the WordPress plugin on a real WordPress", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-history.png"), fullPage: true });
 
     await page.selectOption("#praisonai-filter-service", "ppt-direct");
+    // Wait for the filtered page itself: the current page is already loaded, so waiting for "load" alone
+    // could read the unfiltered rows.
     await Promise.all([
-      page.waitForLoadState("load"),
+      page.waitForURL(/[?&]service=ppt-direct/),
       page.click("#post-query-submit, input[name=filter_action]"),
     ]);
     const directRows = await rows.allTextContents();

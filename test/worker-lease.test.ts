@@ -9,7 +9,7 @@ import { MessageLease } from "../src/worker/lease.js";
 import { isolatedStorage } from "./support/storage.js";
 import { workerHarness } from "./support/worker-harness.js";
 
-const VISIBILITY_MS = 3000;
+const VISIBILITY_MS = 2000;
 const quiet = { warn() {} };
 
 /** The real queue, with each extend recorded (time, the receipt it was given) and the chosen calls failing. */
@@ -61,7 +61,7 @@ describe("the lease on a running job", () => {
     console.info(
       `[lease] ${rec.calls.length} renewals in ${2 * VISIBILITY_MS} ms, gaps ${gaps.join(", ")} ms`,
     );
-    // 8 at most in 6 s (one per 750 ms); fewer when a slow renewal delays the next.
+    // 8 at most in 4 s (one per 500 ms); fewer when a slow renewal delays the next.
     expect(rec.calls.length).toBeGreaterThanOrEqual(5);
     expect(rec.calls.length).toBeLessThanOrEqual(8);
     // setInterval may fire late under load, never early (a few ms of timer rounding aside).
@@ -76,6 +76,8 @@ describe("the lease on a running job", () => {
   it("keeps the message hidden through two failed renewals in a row", async () => {
     const { queue, msg } = await oneMessage();
     const rec = recording(queue, [1, 2]);
+    // As in the worker, the lease starts once the job is claimed, a few storage calls after the receive.
+    await new Promise((r) => setTimeout(r, 200));
     const lease = new MessageLease(rec.queue, msg, VISIBILITY_MS, quiet).start();
     const stolen = await poll(queue, 2 * VISIBILITY_MS);
     await lease.stop();
