@@ -25,6 +25,12 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
   await ourStorage(conn, ns);
   const starters: Record<string, Starter> = {
     startup_ms: (port) => startService("api", serviceEnv(conn, ns), { port, quiet: true }),
+    // Telemetry on: the SDK and the OTLP exporters load once the API listens (nothing is exported before /health).
+    startup_telemetry_ms: (port) =>
+      startService("api", serviceEnv(conn, ns, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" }), {
+        port,
+        quiet: true,
+      }),
     // The same with a handlers.py: one Python process imports it to learn its name and schema, then exits.
     startup_python_handlers_ms: (port) =>
       startService("api", serviceEnv(conn, ns), {
@@ -61,4 +67,5 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
     ctx.log(`  ${name.padEnd(28)} ${ms.map((v) => v.toFixed(0)).join(", ")} ms`);
   }
   results.ratio("startup_ratio", "startup_ms", "bare_startup_ms");
+  results.ratio("startup_telemetry_ratio", "startup_telemetry_ms", "startup_ms");
 }

@@ -54,6 +54,11 @@ describe("loadConfig", () => {
       callbackUrl: "",
       callbackRetryForMs: 86_400_000,
       callbackBackoffMs: 5000,
+      insightsConnection: "",
+      otlpEndpoint: "",
+      traceSampling: 0.1,
+      metricsIntervalMs: 60_000,
+      depthIntervalMs: 300_000,
       connections: { table: undefined, queue: undefined, blob: undefined },
     });
   });
@@ -107,6 +112,11 @@ describe("loadConfig", () => {
       PRAISONAI_SVC_CALLBACK_URL: "",
       PRAISONAI_SVC_CALLBACK_RETRY_FOR: "86400",
       PRAISONAI_SVC_CALLBACK_BACKOFF: "5",
+      APPLICATIONINSIGHTS_CONNECTION_STRING: "",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "",
+      PRAISONAI_SVC_TRACE_SAMPLING: "0.1",
+      PRAISONAI_SVC_METRICS_INTERVAL: "60",
+      PRAISONAI_SVC_DEPTH_INTERVAL: "300",
     });
   });
 

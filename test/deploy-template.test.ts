@@ -6,7 +6,7 @@ import { buildParameters, buildTemplate } from "../src/deploy/template/template.
 
 type Obj = Record<string, unknown>;
 
-function template(layout: WorkerLayout = "single", env: string[] = []) {
+function template(layout: WorkerLayout = "single", env: string[] = [], alertEmail = false) {
   const settings = deploySettings(env);
   return buildTemplate({
     layout,
@@ -16,6 +16,7 @@ function template(layout: WorkerLayout = "single", env: string[] = []) {
     cors: true,
     storage: settings.storage,
     retentionDays: settings.retentionDays,
+    alertEmail,
   }) as Obj;
 }
 const resources = (t: Obj) => t.resources as Obj[];

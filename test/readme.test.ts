@@ -19,10 +19,11 @@ describe("README", () => {
   it("documents every setting with its default, and no setting that does not exist", () => {
     // The defaults themselves are pinned as literals in test/config.test.ts.
     const rows = new Map(
-      [...readme.matchAll(/^\| `((?:PRAISONAI_SVC_|PORT|HOST)\w*)` \| (unset|`[^`]*`) \|/gm)].map((m) => [
-        m[1],
-        m[2],
-      ]),
+      [
+        ...readme.matchAll(
+          /^\| `((?:PRAISONAI_SVC_|PORT|HOST|APPLICATIONINSIGHTS_|OTEL_)\w*)` \| (unset|`[^`]*`) \|/gm,
+        ),
+      ].map((m) => [m[1], m[2]]),
     );
     const expected = new Map(
       Object.values(SETTINGS).map((s) => [s.env, s.default === "" ? "unset" : `\`${s.default}\``]),

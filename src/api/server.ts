@@ -6,6 +6,7 @@ import type { ServiceConfig } from "../config/config.js";
 import { setSecurityHeaders } from "../security/headers.js";
 import { installSecurity } from "../security/install.js";
 import type { Storage } from "../storage/types.js";
+import { instrumentHttp } from "../telemetry/http.js";
 import { createWaker } from "../worker/wake.js";
 import { installBodyParsers } from "./body.js";
 import { clientErrorHandler } from "./client-error.js";
@@ -28,6 +29,8 @@ export interface ApiOptions {
   log?: FastifyBaseLogger;
   /** The service's version, shown by /health and the docs. @default app.version */
   version?: string;
+  /** Request spans and HTTP metrics (telemetry is on). @default false */
+  tracing?: boolean;
 }
 
 export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
@@ -70,6 +73,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       "request",
     );
   });
+  if (opts.tracing) instrumentHttp(api);
   installProblemHandlers(api, config.maxPayloadBytes);
   installBodyParsers(api);
   installDeadline(api, config.requestTimeoutMs, config.maxPayloadBytes);

@@ -6,6 +6,7 @@ import type { ServiceApp } from "../app/service-app.js";
 import { loadConfig, requireConnections, type ServiceConfig } from "../config/config.js";
 import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../storage/types.js";
+import { createTelemetry, type Telemetry, telemetryConfigured } from "../telemetry/start.js";
 import { CliError } from "./errors.js";
 import { type LoadedService, loadService, resolveHandlerFile, serviceVersion } from "./load-app.js";
 import { createLogger } from "./log.js";
@@ -29,6 +30,8 @@ export interface ServiceSetup {
   log: Logger;
   /** The ServiceApp's version, else the one in the service's package.json. */
   version: string;
+  /** Traces and metrics (off unless an exporter is configured): `start` it, and shut it down after the role stops. */
+  telemetry: Telemetry;
 }
 
 export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
@@ -43,6 +46,9 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
     log,
     runsJobs: opts.role === "worker",
   });
+  const version = serviceVersion(app, file);
+  // Started by the role: the API once it listens, the worker before it polls.
+  const telemetry = createTelemetry(config, { service: app.name, version, role: opts.role }, log);
   return {
     app,
     createRunner,
@@ -51,7 +57,8 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
     file,
     projectDir: path.dirname(file),
     log,
-    version: serviceVersion(app, file),
+    version,
+    telemetry,
   };
 }
 
@@ -79,11 +86,24 @@ export async function connectStorage(
         "rate-limit clean-up failed",
       ),
   });
+  await initWithRetry(storage, initStorage, log, retryUntil);
+  if (!telemetryConfigured(config)) return storage;
+  // Storage calls made inside a request or a job become child spans of it.
+  const { traceStorage } = await import("../telemetry/storage-spans.js");
+  return traceStorage(storage);
+}
+
+async function initWithRetry(
+  storage: Storage,
+  initStorage: (storage: Storage) => Promise<void>,
+  log: Logger,
+  retryUntil: AbortSignal | undefined,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await initStorage(storage);
       if (attempt > 1) log.info({ event: "storage_reachable", attempt }, "storage reachable");
-      return storage;
+      return;
     } catch (error) {
       const outage = error instanceof StorageUnavailableError;
       const reason = ((outage ? error.cause : error) as Error)?.message;

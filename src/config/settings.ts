@@ -57,6 +57,41 @@ export const tableName: Parse<string> = (raw, name) =>
 
 export const text: Parse<string> = (raw) => raw.trim();
 
+/** A fraction from 0 to 1 (a sampling ratio). */
+export const fraction: Parse<number> = (raw, name) => {
+  const n = Number(raw.trim());
+  return raw.trim() !== "" && Number.isFinite(n) && n >= 0 && n <= 1
+    ? n
+    : fail(name, raw, "a number from 0 to 1");
+};
+
+/** An http(s) URL without credentials, query or fragment; empty: unset. */
+export const httpUrl: Parse<string> = (raw, name) => {
+  const v = raw.trim();
+  if (v === "") return "";
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    return fail(
+      name,
+      raw,
+      "an http:// or https:// URL such as http://127.0.0.1:4318 (no credentials: use OTEL_EXPORTER_OTLP_HEADERS)",
+    );
+  }
+  return v.replace(/\/+$/, "");
+};
+
+/** An Application Insights connection string; its value is never repeated in an error. */
+export const insightsConnection: Parse<string> = (raw, name) => {
+  const v = raw.trim();
+  if (v === "" || /(^|;)\s*InstrumentationKey=[^;]+/i.test(v)) return v;
+  throw new ConfigError(
+    `${name} is not valid: expected an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...), as shown on the resource's Overview page.`,
+  );
+};
+
 export const flag: Parse<boolean> = (raw, name) => {
   const v = raw.trim().toLowerCase();
   if (v === "true" || v === "1") return true;
@@ -337,6 +372,37 @@ export const SETTINGS = {
     "5",
     seconds(0.1, 3600),
     "Seconds before the first callback retry; later waits double, up to an hour.",
+  ),
+  // Telemetry (docs/monitoring.md): on when either exporter is configured, off (and not loaded) otherwise.
+  insightsConnection: setting(
+    "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    "",
+    insightsConnection,
+    "Application Insights connection string; set: traces and metrics go to Azure Monitor (`deploy azure` sets it).",
+  ),
+  otlpEndpoint: setting(
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "",
+    httpUrl,
+    "OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318); set: traces and metrics go there as OTLP JSON (`/v1/traces`, `/v1/metrics`).",
+  ),
+  traceSampling: setting(
+    "PRAISONAI_SVC_TRACE_SAMPLING",
+    "0.1",
+    fraction,
+    "Share of traces kept (0 to 1); a job's trace is kept or dropped whole. Metrics are never sampled.",
+  ),
+  metricsIntervalMs: setting(
+    "PRAISONAI_SVC_METRICS_INTERVAL",
+    "60",
+    seconds(1, 3600),
+    "Seconds between metric exports.",
+  ),
+  depthIntervalMs: setting(
+    "PRAISONAI_SVC_DEPTH_INTERVAL",
+    "300",
+    seconds(1, 24 * 3600),
+    "Seconds between samples of the queue and poison-queue depth by a worker with telemetry on (2 storage calls each).",
   ),
 } as const;
 

@@ -6,6 +6,7 @@ import { preflight } from "./preflight.js";
 import { formatDuration, Progress } from "./progress.js";
 import { release } from "./release.js";
 import { STATE_FILE, TEMPLATE_FILE, writeState } from "./state.js";
+import { ALERT_RULES } from "./template/alerts.js";
 
 export interface DeployRun extends DeployOptions {
   dryRun?: boolean;
@@ -40,7 +41,7 @@ export async function deployAzure(run: DeployRun): Promise<void> {
     const lines = az.commands.map((c) => `  ${c.ran ? "ran:      " : "would run:"} ${c.command}`);
     write(
       `\nDry run: the template is in ${TEMPLATE_FILE}. Every az command, in order:\n${lines.join("\n")}\n` +
-        `Run again without --dry-run to deploy.\n`,
+        `${alertsNote(plan.alertEmail)}\nRun again without --dry-run to deploy.\n`,
     );
     return;
   }
@@ -54,6 +55,7 @@ export async function deployAzure(run: DeployRun): Promise<void> {
     layout: plan.layout,
     corsOrigins: plan.corsOrigins,
     env: plan.envEntries,
+    alertEmail: plan.alertEmail,
     image: result.image,
     url: result.url,
   });
@@ -71,10 +73,19 @@ export async function deployAzure(run: DeployRun): Promise<void> {
       : []),
     "",
     `  Health:  curl ${url}/health`,
+    alertsNote(plan.alertEmail),
     "  Logs:    praisonai-svc logs --follow   (add --worker for the worker)",
     `  Names used are kept in ${STATE_FILE}; the next deploy reuses them.`,
     "",
   ];
   write(notes.join("\n"));
   process.stdout.write(`${url}\n`);
+}
+
+/** Says where alerts go, and how to be told when none is configured. */
+export function alertsNote(email: string | undefined): string {
+  const rules = `${ALERT_RULES.length} alert rules (docs/deploy.md)`;
+  return email
+    ? `  Alerts:  ${rules} e-mail ${email}`
+    : `  Alerts:  ${rules} notify no one: pass --alert-email <address> to be e-mailed`;
 }

@@ -26,6 +26,8 @@ export interface DeployOptions {
   /** `NAME=value` service settings for the containers. */
   env?: string[];
   workerLayout?: string;
+  /** Where the alert rules send e-mail; "" turns a remembered address off. */
+  alertEmail?: string;
 }
 
 export interface Plan {
@@ -44,6 +46,8 @@ export interface Plan {
   /** The `NAME=value` entries the settings came from (remembered for the next deploy). */
   envEntries: string[];
   settings: DeploySettings;
+  /** The address the alert rules e-mail; undefined: the rules notify no one. */
+  alertEmail?: string;
 }
 
 export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = process.env): Plan {
@@ -82,7 +86,20 @@ export function resolvePlan(opts: DeployOptions, env: NodeJS.ProcessEnv = proces
     apiKeys: rawKeys ? parseApiKeys(rawKeys) : undefined,
     envEntries: opts.env ?? state.env ?? [],
     settings: deploySettings(opts.env ?? state.env ?? []),
+    alertEmail: parseAlertEmail(opts.alertEmail ?? state.alertEmail ?? ""),
   };
+}
+
+/** One plain address (an action group e-mail receiver); empty: none. */
+function parseAlertEmail(raw: string): string | undefined {
+  const email = raw.trim();
+  if (email === "") return undefined;
+  if (email.length > 254 || !/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(email)) {
+    throw new DeployInputError(
+      `--alert-email "${email}" is not an e-mail address: pass one address, such as ops@example.com.`,
+    );
+  }
+  return email;
 }
 
 /** The separate-app and job layouts also create `<app>-worker`, which must fit the same 32 characters. */

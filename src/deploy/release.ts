@@ -67,6 +67,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
     cors: plan.corsOrigins.length > 0,
     storage: plan.settings.storage,
     retentionDays: plan.settings.retentionDays,
+    alertEmail: plan.alertEmail !== undefined,
   });
   const parameters = buildParameters({
     appName: plan.app,
@@ -75,6 +76,7 @@ export async function release(az: Az, plan: Plan, found: Existing, progress: Pro
     registryResourceGroup: found.registryResourceGroup,
     storageAccountName: found.storageAccount,
     corsOrigins: plan.corsOrigins,
+    alertEmail: plan.alertEmail,
   });
   await progress.step(`Template ${TEMPLATE_FILE}`, async (s) => {
     const changed = writeJson(plan.dir, TEMPLATE_FILE, template);

@@ -21,6 +21,8 @@ export interface DeployState {
   corsOrigins: string[];
   /** The `--env NAME=value` settings given. */
   env: string[];
+  /** The `--alert-email` address, if any. */
+  alertEmail?: string;
   image?: string;
   url?: string;
 }

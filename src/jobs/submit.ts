@@ -14,6 +14,8 @@ export interface SubmitInput {
   idempotencyKey?: string;
   /** Checked by the caller against the allow list; kept in the row for the worker. */
   callbackUrl?: string;
+  /** The submitting request's W3C traceparent (when telemetry is on); kept in the row, never in the payload. */
+  traceParent?: string;
 }
 
 export interface SubmitResult {
@@ -53,6 +55,7 @@ export async function submitJob(
     jobHash: hash,
     owner: input.owner,
     ...(input.callbackUrl ? { callbackUrl: input.callbackUrl } : {}),
+    ...(input.traceParent ? { traceParent: input.traceParent } : {}),
     ...stored,
   };
 

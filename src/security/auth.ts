@@ -58,7 +58,8 @@ export function installAuth(api: FastifyInstance, o: AuthOptions): void {
     }
     const recent = failures.add();
     if (recent <= LOG_EVERY_AFTER || recent % LOG_EVERY_AFTER === 0) {
-      // The alert on failed authentications counts these lines; never log what was presented.
+      // These lines name the addresses behind the failed-authentication alert (which counts 401s as a
+      // metric); never log what was presented.
       request.log.warn(
         {
           event: "auth_failed",

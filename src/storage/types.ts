@@ -38,6 +38,8 @@ export interface JobRecord {
   jobHash: string;
   /** Who created the job (an API key id or token subject); empty when the API is open. */
   owner: string;
+  /** The W3C traceparent of the request that submitted the job: the worker continues that trace. */
+  traceParent?: string;
   /** The payload as JSON when it fits in the row; otherwise `payloadBlob` names the blob holding it. */
   payload?: string;
   payloadBlob?: string;
@@ -101,7 +103,7 @@ export const MAX_PAGE = 1000;
 export type JobPatch = {
   [K in Exclude<
     keyof JobRecord,
-    "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "callbackUrl" | "dedupeKeys"
+    "id" | "etag" | "createdUtc" | "jobHash" | "owner" | "callbackUrl" | "dedupeKeys" | "traceParent"
   >]?: JobRecord[K] | null;
 };
 

@@ -5,6 +5,7 @@ import type { JobFile, JobLogger } from "../app/handler.js";
 import type { ServiceConfig } from "../config/config.js";
 import { encodePoisonRecord } from "../jobs/poison.js";
 import { type JobPatch, type JobRecord, MAX_VISIBILITY_MS, type Storage } from "../storage/types.js";
+import { count } from "../telemetry/instruments.js";
 import { sanitizeFilename } from "../util/content-disposition.js";
 import { truncateUtf8, withRetries } from "../util/time.js";
 import type { CallbackSender } from "./callbacks.js";
@@ -76,7 +77,11 @@ export class Delivery {
     // The attempt in the name keeps a fenced-off delivery from overwriting the committed file.
     const blobName = `${job.id}/${job.attempt}/${filename}`;
     await withRetries(
-      () => storage.blobs.put(blobName, file.data, { contentType: file.contentType, filename }),
+      () =>
+        storage.blobs.put(blobName, file.data, { contentType: file.contentType, filename }).catch((error) => {
+          count("blobUploadFailures"); // each failed try: the alert on upload failures counts these
+          throw error;
+        }),
       STORAGE_RETRY_DELAYS_MS,
     );
     const patch: JobPatch = {
@@ -129,8 +134,10 @@ export class Delivery {
     if (poison) {
       // The row already says error; the record is for review. Without it the job is still failed, never lost.
       const record = encodePoisonRecord({ jobId: job.id, errorMsg, retryCount });
-      await withRetries(() => storage.poison.send(record), STORAGE_RETRY_DELAYS_MS).catch((error: unknown) =>
-        log.error({ err: error }, "could not write the poison record; the job is failed all the same"),
+      await withRetries(() => storage.poison.send(record), STORAGE_RETRY_DELAYS_MS).then(
+        () => count("poisonAdded"),
+        (error: unknown) =>
+          log.error({ err: error }, "could not write the poison record; the job is failed all the same"),
       );
     }
     await this.#finish(failed);

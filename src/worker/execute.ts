@@ -6,6 +6,8 @@ import { decodeMessage } from "../jobs/message.js";
 import { loadPayload } from "../jobs/payload-store.js";
 import type { HandlerRunner } from "../runner/types.js";
 import { isTerminal, type JobRecord, type QueueMessage, type Storage } from "../storage/types.js";
+import { count, recordDelivery, recordQueueWait } from "../telemetry/instruments.js";
+import { inJobSpan } from "../telemetry/trace.js";
 import type { CallbackSender } from "./callbacks.js";
 import { Delivery, type Outcome } from "./delivery.js";
 import { fencedUpdate } from "./fenced-update.js";
@@ -31,6 +33,7 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
   if (!jobId) {
     deps.log.warn({ messageId: msg.messageId }, "message names no job; moved to the poison queue");
     await storage.poison.send(msg.body);
+    count("poisonAdded");
     await storage.queue.delete(msg);
     return "skipped";
   }
@@ -46,8 +49,26 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
     await storage.queue.delete(msg);
     return "skipped";
   }
-
   const deliveries = msg.dequeueCount - job.releases;
+  const started = performance.now();
+  // The rest continues the trace of the request that submitted the job.
+  const outcome = await inJobSpan(
+    { traceParent: job.traceParent, jobId, queue: config.queue, messageId: msg.messageId, deliveries },
+    () => deliver(deps, log, msg, job, deliveries),
+  );
+  recordDelivery(outcome, performance.now() - started);
+  return outcome;
+}
+
+/** A delivery of a job that is still to be done: deferred, failed for good, or claimed and run. */
+async function deliver(
+  deps: ExecutionDeps,
+  log: ReturnType<ExecutionDeps["log"]["child"]>,
+  msg: QueueMessage,
+  job: JobRecord,
+  deliveries: number,
+): Promise<Outcome> {
+  const { storage, config } = deps;
   if (job.status === "processing" && job.messageId && job.messageId !== msg.messageId) {
     const holderDead =
       job.startedUtc &&
@@ -72,6 +93,8 @@ export async function executeMessage(deps: ExecutionDeps, msg: QueueMessage): Pr
 
   const claimed = await claim(deps, job, msg, deliveries);
   if (!claimed) return "skipped";
+  // Waiting since it was queued (or requeued after a failed delivery); a crashed holder's job was processing.
+  if (job.status === "queued") recordQueueWait(Date.now() - job.updatedUtc.getTime());
   const delivery = new Delivery(storage, config, log, claimed, lease.start(), deliveries, deps.callbacks);
   return run(deps, log, delivery);
 }

@@ -39,6 +39,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #lastWake = 0;
   #deferredWake: NodeJS.Timeout | undefined;
   #closeWakes: Promise<(() => Promise<void>) | undefined> | undefined;
+  #received = 0;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -97,6 +98,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.#active.size;
   }
 
+  /** Messages received so far: a change means the queue moved (the depth sampler skips an idle worker). */
+  get received(): number {
+    return this.#received;
+  }
+
   async #poll(): Promise<void> {
     const { storage, config, log } = this.#opts;
     const backoff = new PollBackoff(config.pollMinMs, config.pollMaxMs);
@@ -127,6 +133,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         continue;
       }
       backoff.reset();
+      this.#received += messages.length;
       for (const message of messages) this.#track(message);
     }
   }

@@ -100,6 +100,7 @@ export function runCli(
 export async function startApiProcess(
   file: string,
   env: Record<string, string>,
+  opts: { keep?: boolean } = {},
 ): Promise<{ proc: CliProcess; url: string }> {
   const level = env.PRAISONAI_SVC_LOG_LEVEL === "debug" || env.PRAISONAI_SVC_LOG_LEVEL === "trace";
   const proc = runCli(["api", file, "--port", "0"], {
@@ -108,10 +109,23 @@ export async function startApiProcess(
       ...env,
       PRAISONAI_SVC_LOG_LEVEL: level ? (env.PRAISONAI_SVC_LOG_LEVEL as string) : "info",
     },
+    keep: opts.keep,
   });
-  const [, url] = await proc.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/, 60_000);
-  await waitForHealth(url as string, proc);
-  return { proc, url: url as string };
+  try {
+    const [, url] = await proc.waitForOutput(
+      /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/,
+      60_000,
+    );
+    await waitForHealth(url as string, proc);
+    return { proc, url: url as string };
+  } catch (error) {
+    // A kept process is not stopped after the test: stop it here.
+    if (opts.keep && proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    }
+    throw error;
+  }
 }
 
 export async function waitForHealth(url: string, proc?: CliProcess, timeoutMs = 20_000): Promise<void> {
@@ -144,6 +158,38 @@ export async function waitForJob(
     if (Date.now() > deadline)
       throw new Error(`job ${jobId} still ${String(job.status)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface ServicePair {
+  api: CliProcess;
+  worker: CliProcess;
+  url: string;
+  /** SIGTERM to both, then waits for them to exit. */
+  stop(): Promise<void>;
+}
+
+/** `api` (on a port of its choosing) and `worker` on the same environment, kept for a whole suite: stop them in afterAll. */
+export async function startServicePair(file: string, env: Record<string, string>): Promise<ServicePair> {
+  // At info level: "worker polling" says it is ready.
+  const worker = runCli(["worker", file], { env: { ...env, PRAISONAI_SVC_LOG_LEVEL: "info" }, keep: true });
+  let api: CliProcess | undefined;
+  const stop = async () => {
+    for (const p of [api, worker]) {
+      if (p && p.child.exitCode === null && p.child.signalCode === null) {
+        p.kill("SIGTERM");
+        await p.exited;
+      }
+    }
+  };
+  try {
+    const started = await startApiProcess(file, env, { keep: true });
+    api = started.proc;
+    await worker.waitForOutput(/worker polling/, 60_000);
+    return { api, worker, url: started.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
 

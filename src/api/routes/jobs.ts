@@ -8,6 +8,7 @@ import { requeueIfStale } from "../../jobs/repair.js";
 import { submitJob } from "../../jobs/submit.js";
 import { CALLBACK_URL_MAX, checkCallbackUrl } from "../../security/callback-policy.js";
 import type { Storage } from "../../storage/types.js";
+import { currentTraceParent } from "../../telemetry/trace.js";
 import { YAML_TYPES } from "../body.js";
 import { signDownload, viewJob } from "../job-link.js";
 import { findJob as getJob } from "../job-lookup.js";
@@ -107,7 +108,7 @@ export async function jobsRoutes(
       const payload = validatePayload(definition.validator, request.body);
       const { job, created } = await submitJob(
         storage,
-        { payload, owner: ownerOf(request), idempotencyKey, callbackUrl },
+        { payload, owner: ownerOf(request), idempotencyKey, callbackUrl, traceParent: currentTraceParent() },
         config.requeueAfterMs,
       );
       if (created) onEnqueued?.();

@@ -21,9 +21,13 @@ export function apiCommand(program: Command): void {
       }).then(() => connectStorage(setup.config, setup.log));
       const { api, url } = await startApi({ ...setup, storage: deferredStorage(connecting) });
       listening();
-      const stopped = untilShutdown(() => api.close());
+      const stopped = untilShutdown(async () => {
+        await api.close();
+        await setup.telemetry.shutdown();
+      });
       await connecting.catch(async (error: unknown) => {
         await api.close();
+        await setup.telemetry.shutdown();
         throw error;
       });
       setup.log.info({ url }, `${setup.app.name} API listening`);

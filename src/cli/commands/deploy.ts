@@ -29,6 +29,7 @@ export function deployCommand(program: Command): void {
     )
     .option("--env <NAME=value>", "a service setting for the containers (repeatable)", collect, [])
     .option("--worker-layout <layout>", "single (one app, two containers), separate-app, or job", undefined)
+    .option("--alert-email <address>", "e-mail the alert rules notify (default: none; remembered)")
     .option("--dir <dir>", "project folder", ".")
     .option("--dry-run", "write the template and print every az command without changing Azure")
     .option("--verbose", "show every az command as it runs")

@@ -30,13 +30,14 @@ export function drainCommand(program: Command): void {
         opts.maxRuntime === undefined
           ? Number.POSITIVE_INFINITY
           : started + DURATION(opts.maxRuntime, "--max-runtime") - setup.config.jobTimeoutMs - 30_000;
-      const worker = startWorker({ ...setup, storage });
+      const worker = await startWorker({ ...setup, storage });
       let lastBusy = Date.now();
       let closing: Promise<void> | undefined;
       const close = (reason: string) => {
         closing ??= (async () => {
           setup.log.info({ reason }, "drain: stopping");
           await worker.close();
+          await setup.telemetry.shutdown();
           setup.log.info({}, "drain: done");
         })();
         return closing;

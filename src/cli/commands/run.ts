@@ -64,7 +64,7 @@ export function runCommand(program: Command): void {
       });
       await untilShutdown(async () => {
         await Promise.all([api.close(), worker.stop()]);
-        await stopAzurite();
+        await Promise.all([stopAzurite(), setup.telemetry.shutdown()]);
       });
     });
 }

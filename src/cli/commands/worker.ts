@@ -16,12 +16,13 @@ export function workerCommand(program: Command): void {
       let worker: Worker | undefined;
       const stopped = untilShutdown(async (signal) => {
         connecting.abort(); // a worker still waiting for storage stops waiting
-        if (!worker) return;
+        if (!worker) return await setup.telemetry.shutdown();
         setup.log.info(
           { signal, running: worker.running },
           "stopping: no new jobs; finishing the running ones",
         );
         await worker.close();
+        await setup.telemetry.shutdown();
         setup.log.info({}, "worker stopped");
       });
       const storage = await connectStorage(setup.config, setup.log, { retryUntil: connecting.signal }).catch(
@@ -29,7 +30,12 @@ export function workerCommand(program: Command): void {
           if (!connecting.signal.aborted) throw error;
         },
       );
-      if (storage) worker = startWorker({ ...setup, storage });
+      if (storage) {
+        const started = await startWorker({ ...setup, storage });
+        // A shutdown that came while the worker was starting found nothing to stop: stop it here.
+        if (connecting.signal.aborted) await started.close();
+        else worker = started;
+      }
       await stopped;
     });
 }

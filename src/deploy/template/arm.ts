@@ -10,6 +10,9 @@ export const API = {
   insights: "2020-02-02",
   app: "2024-03-01",
   registry: "2023-07-01",
+  actionGroups: "2023-01-01",
+  metricAlerts: "2018-03-01",
+  scheduledQueryRules: "2022-06-15",
 } as const;
 
 export const param = (name: string): string => `parameters('${name}')`;

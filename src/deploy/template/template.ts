@@ -1,4 +1,6 @@
 // Assembles the ARM template (azure/main.json) and its non-secret parameters file (azure/main.parameters.json).
+
+import { alertResources } from "./alerts.js";
 import { type AppsInput, appResources } from "./apps.js";
 import { API, expr, type Json, param } from "./arm.js";
 import { monitoringResources } from "./monitoring.js";
@@ -15,6 +17,8 @@ export interface TemplateParameters {
   registryResourceGroup: string;
   storageAccountName: string;
   corsOrigins: string[];
+  /** Where alerts are e-mailed (a template built with `alertEmail: true`); absent: the rules notify no one. */
+  alertEmail?: string;
 }
 
 const PARAMETERS: Record<string, Json> = {
@@ -48,7 +52,17 @@ const PARAMETERS: Record<string, Json> = {
   },
 };
 
-export function buildTemplate(input: AppsInput): Record<string, Json> {
+const ALERT_EMAIL: Json = {
+  type: "string",
+  metadata: { description: "E-mail address the alert rules notify (their action group)." },
+};
+
+export interface TemplateInput extends AppsInput {
+  /** Create the action group that e-mails the `alertEmail` parameter, and attach it to every alert rule. */
+  alertEmail: boolean;
+}
+
+export function buildTemplate(input: TemplateInput): Record<string, Json> {
   return {
     $schema: SCHEMA,
     contentVersion: "1.0.0.0",
@@ -56,11 +70,12 @@ export function buildTemplate(input: AppsInput): Record<string, Json> {
       generator: "praisonai-svc deploy azure",
       description: `Job service on Azure Container Apps, worker layout: ${input.layout}. Regenerated on every deploy.`,
     },
-    parameters: PARAMETERS,
+    parameters: input.alertEmail ? { ...PARAMETERS, alertEmail: ALERT_EMAIL } : PARAMETERS,
     resources: [
       ...storageResources(input.storage, input.retentionDays),
       ...monitoringResources(),
       ...appResources(input),
+      ...alertResources(input.layout, input.alertEmail),
     ],
     outputs: {
       apiUrl: {
@@ -76,6 +91,8 @@ export function buildTemplate(input: AppsInput): Record<string, Json> {
 /** The parameters file: names and the image, for review; the API keys go in a separate, temporary file. */
 export function buildParameters(values: TemplateParameters): Record<string, Json> {
   const parameters: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(values)) parameters[key] = { value: value as Json };
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) parameters[key] = { value: value as Json };
+  }
   return { $schema: PARAMS_SCHEMA, contentVersion: "1.0.0.0", parameters };
 }

@@ -18,6 +18,8 @@ export type JobEntity = {
   Releases: number;
   JobHash: string;
   Owner: string;
+  /** The submitting request's W3C traceparent (telemetry on). */
+  TraceParent?: string;
   Payload?: string;
   PayloadBlob?: string;
   ErrorMsg?: string;
@@ -50,6 +52,7 @@ export function toEntity(j: Omit<JobRecord, "etag">): TableEntity<JobEntity> {
   // Absent optional columns are left out rather than written as nulls.
   if (j.startedUtc) e.StartedUTC = j.startedUtc;
   if (j.messageId !== undefined) e.MessageId = j.messageId;
+  if (j.traceParent !== undefined) e.TraceParent = j.traceParent;
   if (j.payload !== undefined) e.Payload = j.payload;
   if (j.payloadBlob !== undefined) e.PayloadBlob = j.payloadBlob;
   if (j.errorMsg !== undefined) e.ErrorMsg = j.errorMsg;
@@ -81,6 +84,7 @@ export function fromEntity(e: TableEntityResult<JobEntity>): JobRecord {
     releases: Number(e.Releases ?? 0),
     jobHash: e.JobHash,
     owner: e.Owner ?? "",
+    traceParent: e.TraceParent,
     payload: e.Payload,
     payloadBlob: e.PayloadBlob,
     errorMsg: e.ErrorMsg,

@@ -58,6 +58,15 @@ export function testJobStore(name: string, makeStore: () => Promise<JobStore>): 
       expect((await store.get(created.id))?.progress).toBeUndefined();
     });
 
+    it("keeps the submitting request's traceparent through later updates", async () => {
+      const store = await makeStore();
+      const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+      const created = await store.create(newJob({ traceParent }), []);
+      const claimed = await store.update(created, { status: "processing", attempt: 1 });
+      expect(claimed.traceParent).toBe(traceParent);
+      expect((await store.get(created.id))?.traceParent).toBe(traceParent);
+    });
+
     it("keeps a job's callback URL through its updates", async () => {
       const store = await makeStore();
       const callbackUrl = "https://hooks.example.com/done?ref=a%2Fb";
