@@ -13,6 +13,7 @@ import { freePort } from "../src/local/azurite.js";
 import { inProcessRunner } from "../src/runner/in-process.js";
 import { API_CSP, DOCS_CSP } from "../src/security/headers.js";
 import { Worker } from "../src/worker/worker.js";
+import { testService } from "./support/api.js";
 import {
   afterTest,
   expectProblem,
@@ -162,6 +163,41 @@ describe("ownership", () => {
     for (const url of [`/jobs/${job.job_id}`, `/jobs/${job.job_id}/download`]) {
       const asB = await api.inject({ url, headers: { "x-api-key": KEY_B } });
       expect(expectProblem(asB, 404).detail).toContain("No job");
+    }
+  });
+
+  it("lets the admin key open any owner's job (read, download, events); another owner still gets 404", async () => {
+    const ADMIN = `C${KEY_A.slice(1)}`;
+    const svc = await testService(
+      new ServiceApp("Owned").job(() => ["ok", "text/plain", "ok.txt"]),
+      { PRAISONAI_SVC_API_KEYS: `admin:${ADMIN},alice:${KEY_A},bob:${KEY_B}` },
+    );
+    const { api } = svc;
+    const id = (await submit(api, { "x-api-key": KEY_A })).json().job_id as string;
+    const as = (key: string, url: string) => api.inject({ url, headers: { "x-api-key": key } });
+
+    // While queued: the admin reads it with its owner; the download is 409 (not yet), not 404.
+    const queued = await as(ADMIN, `/jobs/${id}`);
+    expect(queued.statusCode).toBe(200);
+    expect(queued.json()).toMatchObject({ job_id: id, status: "queued", owner: "name:alice" });
+    expect(expectProblem(await as(ADMIN, `/jobs/${id}/download`), 409).detail).toContain("queued");
+    expect((await as(KEY_A, `/jobs/${id}`)).json()).not.toHaveProperty("owner");
+
+    svc.startWorker();
+    await expect
+      .poll(async () => (await as(ADMIN, `/jobs/${id}`)).json().status, { timeout: 20_000 })
+      .toBe("done");
+    const done = await as(ADMIN, `/jobs/${id}`);
+    expect(done.json()).toMatchObject({ status: "done", owner: "name:alice", filename: "ok.txt" });
+    expect(done.json().download_url).toMatch(/^http/);
+    expect((await as(ADMIN, `/jobs/${id}/download`)).statusCode).toBe(302);
+    const events = await as(ADMIN, `/jobs/${id}/events`);
+    expect(events.statusCode).toBe(200);
+    expect(events.body).toContain("event: status");
+    expect(events.body).toContain('"status":"done"');
+
+    for (const url of [`/jobs/${id}`, `/jobs/${id}/download`, `/jobs/${id}/events`]) {
+      expect(expectProblem(await as(KEY_B, url), 404).detail).toContain("No job");
     }
   });
 

@@ -76,6 +76,15 @@ export const jobViewSchema = {
   },
 } as const;
 
+/** The job object as the admin key sees it: with the owner (`key:…`, `name:…`, `sub:…`) it belongs to. */
+export const ownedJobViewSchema = {
+  ...jobViewSchema,
+  properties: {
+    ...jobViewSchema.properties,
+    owner: { type: "string", description: "Admin key only: who submitted the job." },
+  },
+} as const;
+
 export const problemSchema = {
   type: "object",
   required: ["title", "status", "detail"],

@@ -31,7 +31,7 @@ export async function cancelRoutes(
       },
     },
     async (request) => {
-      const job = await findJob(storage.jobs, request, { admin: true });
+      const job = await findJob(storage.jobs, request);
       const result = await cancelJob(storage.jobs, job);
       if (!result) throw unknownJob(job.id);
       if (!result.cancelled) {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpProblem } from "../../errors.js";
 import type { RoutePolicy } from "../../security/route-policy.js";
 import { InvalidCursorError, JOB_STATUSES, type JobStatus, type Storage } from "../../storage/types.js";
-import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
+import { jobView, ownedJobViewSchema, problemSchema } from "../job-view.js";
 
 /** Jobs per page unless `limit` says otherwise, and the most a page may hold. */
 export const HISTORY_PAGE = { default: 20, max: 100 } as const;
@@ -44,10 +44,7 @@ export async function historyRoutes(api: FastifyInstance, { storage }: { storage
                   properties: {
                     jobs: {
                       type: "array",
-                      items: {
-                        ...jobViewSchema,
-                        properties: { ...jobViewSchema.properties, owner: { type: "string" } },
-                      },
+                      items: ownedJobViewSchema,
                     },
                     next_cursor: { type: ["string", "null"] },
                   },

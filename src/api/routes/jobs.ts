@@ -12,7 +12,7 @@ import { currentTraceParent } from "../../telemetry/trace.js";
 import { YAML_TYPES } from "../body.js";
 import { signDownload, viewJob } from "../job-link.js";
 import { findJob as getJob } from "../job-lookup.js";
-import { jobView, jobViewSchema } from "../job-view.js";
+import { jobView, jobViewSchema, ownedJobViewSchema } from "../job-view.js";
 import { payloadJsonSchema } from "../openapi.js";
 import { idParams, problems, READ } from "../route-schemas.js";
 import { validatePayload } from "../validate.js";
@@ -125,9 +125,10 @@ export async function jobsRoutes(
       config: { policy: READ },
       schema: {
         summary: "Read a job",
+        description: "Its owner's, or any job with the admin key (which also sees its `owner`).",
         params: idParams,
         response: {
-          200: { description: "The job", content: { "application/json": { schema: jobViewSchema } } },
+          200: { description: "The job", content: { "application/json": { schema: ownedJobViewSchema } } },
           ...problems(404),
         },
       },
@@ -138,7 +139,8 @@ export async function jobsRoutes(
         request.log.warn({ err: error, jobId: job.id }, "could not re-enqueue a stale queued job");
         return job;
       });
-      return viewJob(storage, config, job);
+      const view = await viewJob(storage, config, job);
+      return request.isAdmin ? { ...view, owner: job.owner } : view;
     },
   );
 
