@@ -1,6 +1,7 @@
 // The admin dashboard in headless Chromium against `praisonai-svc api` as a process: the key typed once
 // (kept in sessionStorage, sent as a header, never in a URL), the stats, the job list with its filters and
-// pages, and the poison queue with requeue.
+// pages, a job's detail view with its download link and Cancel button, and the poison queue with requeue.
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,8 +50,13 @@ async function service() {
     ...extra,
   });
   const jobs: PastJob[] = [];
-  for (let i = 0; i < 23; i++)
-    jobs.push(past("done", i % 3 ? "name:wordpress" : "name:admin", 20 + i * 55, 6 + (i % 6) * 4));
+  for (let i = 0; i < 23; i++) {
+    const id = randomUUID();
+    const blobName = `${id}/1/slides.pptx`;
+    jobs.push(
+      past("done", i % 3 ? "name:wordpress" : "name:admin", 20 + i * 55, 6 + (i % 6) * 4, { id, blobName }),
+    );
+  }
   jobs.push(
     past("error", "name:wordpress", 12, 30, {
       errorMsg: "Error: upstream image service timed out",
@@ -61,6 +67,12 @@ async function service() {
     past("queued", "name:admin", 0.5, 0),
   );
   const ids = await writePastJobs(env, jobs);
+  // The newest done job's file exists, so its detail view's link can be followed.
+  const newestFile = jobs[0]?.blobName as string;
+  await storage.blobs.put(newestFile, Buffer.from("PPTX bytes"), {
+    contentType: "application/pptx",
+    filename: "slides.pptx",
+  });
   const poisoned = { id: ids[23] as string, errorMsg: "Error: upstream image service timed out" };
   await storage.poison.send(
     encodePoisonRecord({ jobId: poisoned.id, errorMsg: poisoned.errorMsg, retryCount: 3 }),
@@ -110,6 +122,7 @@ describe("the admin dashboard", () => {
     expect(await page.textContent("#s-done")).toBe("23");
     expect(await page.textContent("#s-error")).toBe("2");
     expect(await page.textContent("#s-active")).toBe("2");
+    expect(await page.textContent("#s-cancelled")).toBe("0");
     expect(await page.textContent("#s-poison")).toBe("1");
     expect(await page.textContent("#s-wait")).toBe("4.0 s · 4.0 s");
     // Nearest rank over the 23 done jobs' run times (6, 10, 14, 18, 22, 26 s in turn).
@@ -174,6 +187,91 @@ describe("the admin dashboard", () => {
     );
     await page.waitForFunction(() => document.querySelector("#poison-rows")?.textContent?.includes("Empty"));
     expect(await svc.storage.jobs.get(svc.poisoned.id)).toMatchObject({ status: "queued", retryCount: 0 });
+    await page.context().close();
+  }, 90_000);
+
+  it("opens a job's detail from the list: timings, owner, error, a download link when done", async () => {
+    const received: Received[] = [];
+    const page = await openDashboard(svc.url, received);
+    await logIn(page, KEY_A);
+    await page.waitForSelector("#job-rows tr >> nth=19");
+    expect(await page.isVisible("#detail")).toBe(false);
+
+    // The newest done job: another owner's (name:admin submitted every third), 4 s queued, 6 s running.
+    const done = page.locator("#job-rows tr", { has: page.locator(".status.done") }).first();
+    const doneId = (await done.getAttribute("data-job")) as string;
+    await done.locator("a.job").click();
+    await page.waitForFunction((id) => document.querySelector("#d-id")?.textContent === id, doneId);
+    expect(page.url()).toBe(`${svc.url}/admin#job=${doneId}`);
+    const fields = async () =>
+      Object.fromEntries(
+        await page.$$eval("#d-fields dt", (dts) =>
+          dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]),
+        ),
+      );
+    expect(await fields()).toMatchObject({
+      Status: "done",
+      Owner: "name:admin",
+      "Queue wait": "4.0 s",
+      "Run time": "6.0 s",
+      Retries: "0",
+      File: "slides.pptx (48213 bytes, application/pptx)",
+    });
+    const href = (await page.getAttribute("#d-download", "href")) as string;
+    expect(await page.isVisible("#d-download")).toBe(true);
+    expect(href).toContain(`/${doneId}/`);
+    expect(href).toMatch(/[?&]sig=/);
+    const file = await fetch(href);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe("PPTX bytes");
+    expect(await page.isVisible("#d-cancel")).toBe(false);
+    await page.locator("#detail").screenshot({ path: path.join(SCREENSHOTS_DIR, "admin-job-detail.png") });
+
+    // A failed job of the other owner shows its error and offers neither download nor cancel.
+    const failed = page.locator("#job-rows tr", { hasText: "presentation_title is empty" });
+    const failedId = (await failed.getAttribute("data-job")) as string;
+    await failed.locator("a.job").click();
+    await page.waitForFunction((id) => document.querySelector("#d-id")?.textContent === id, failedId);
+    expect(await fields()).toMatchObject({
+      Status: "error",
+      Owner: "name:wordpress",
+      Error: "NonRetriableError: presentation_title is empty",
+    });
+    expect(await page.isVisible("#d-download")).toBe(false);
+    expect(await page.isVisible("#d-cancel")).toBe(false);
+
+    // The address opens the same view after a reload (the key stays out of it); Close hides it.
+    await page.reload();
+    await page.waitForFunction((id) => document.querySelector("#d-id")?.textContent === id, failedId);
+    expect(await page.isVisible("#detail")).toBe(true);
+    await page.click("#d-close");
+    await page.waitForFunction(() => (document.querySelector("#detail") as HTMLElement).hidden);
+    for (const r of received) expect(r.url).not.toContain(KEY_A);
+    await page.context().close();
+  }, 90_000);
+
+  it("cancels a queued job from its detail view, and counts it as cancelled", async () => {
+    const page = await openDashboard(svc.url, []);
+    await logIn(page, KEY_A);
+    const queued = page.locator("#job-rows tr", { has: page.locator(".status.queued") }).first();
+    const id = (await queued.getAttribute("data-job")) as string;
+    await queued.locator("a.job").click();
+    await page.waitForFunction((jobId) => document.querySelector("#d-id")?.textContent === jobId, id);
+    expect(await page.isVisible("#d-download")).toBe(false);
+    await page.click("#d-cancel");
+    await page.waitForFunction(() => document.querySelector("#message")?.textContent?.includes("cancelled"));
+    await page.waitForFunction(
+      () => document.querySelector("#d-fields .status")?.textContent === "cancelled",
+    );
+    expect(await page.isVisible("#d-cancel")).toBe(false);
+    expect((await svc.storage.jobs.get(id))?.status).toBe("cancelled");
+    await page.waitForFunction(() => document.querySelector("#s-cancelled")?.textContent === "1");
+    expect(await page.textContent(`#job-rows tr[data-job="${id}"] .status`)).toBe("cancelled");
+
+    await page.selectOption("#f-status", "cancelled");
+    await page.click("#filters button[type=submit]");
+    await page.waitForFunction(() => document.querySelectorAll("#job-rows tr").length === 1);
+    expect(await page.getAttribute("#job-rows tr", "data-job")).toBe(id);
     await page.context().close();
   }, 90_000);
 

@@ -10,11 +10,11 @@ import { isolatedStorage } from "./support/storage.js";
 const COUNTING = path.join(ROOT, "test/fixtures/cli/counting.ts");
 const MIN = 60_000;
 
-/** Storage with two done jobs, one failed and one queued in the last hour, and one message waiting. */
+/** Storage with two done jobs, one failed, one cancelled and one queued in the last hour, and one message waiting. */
 async function seeded() {
   const { env, storage } = await isolatedStorage({ PRAISONAI_SVC_API_KEYS: `admin:${KEY_A},bob:${KEY_B}` });
   const now = Date.now();
-  const add = (status: "done" | "error" | "queued", createdAgo: number, startedAgo?: number) =>
+  const add = (status: "done" | "error" | "cancelled" | "queued", createdAgo: number, startedAgo?: number) =>
     storage.jobs.create(
       newJob({
         status,
@@ -26,6 +26,7 @@ async function seeded() {
   await add("done", 10 * MIN, 9 * MIN);
   await add("done", 8 * MIN, 7.5 * MIN);
   await add("error", 6 * MIN, 5 * MIN);
+  await add("cancelled", 3 * MIN);
   await add("queued", 1 * MIN);
   await storage.queue.send("waiting");
   return env;
@@ -33,7 +34,7 @@ async function seeded() {
 
 const FIGURES = [
   /Queue {7}1 waiting · 0 in the poison queue/,
-  /Jobs {8}4 submitted: 1 queued · 0 processing · 2 done · 1 failed/,
+  /Jobs {8}5 submitted: 1 queued · 0 processing · 2 done · 1 failed · 1 cancelled/,
   /Queue wait {2}median 1m00s · p95 1m00s \(3 jobs\)/,
   // Run until the rows were written (a moment ago): 7.5 and 9 minutes, plus the seconds since.
   /Run time {4}median 7m3\ds · p95 9m0\ds \(2 jobs\)/,

@@ -55,6 +55,7 @@ export const DASHBOARD_JS = `"use strict";
     $("s-total").textContent = s.counts.total;
     $("s-done").textContent = s.counts.done;
     $("s-error").textContent = s.counts.error;
+    $("s-cancelled").textContent = s.counts.cancelled;
     $("s-active").textContent = s.counts.queued + s.counts.processing;
     $("s-depth").textContent = s.queue.depth;
     $("s-poison").textContent = s.queue.poison_depth;
@@ -83,7 +84,12 @@ export const DASHBOARD_JS = `"use strict";
     page.jobs.forEach(function (j) {
       var tr = document.createElement("tr");
       tr.dataset.job = j.job_id;
-      cell(tr, j.job_id, "id");
+      var link = document.createElement("a");
+      link.className = "job";
+      link.href = "#job=" + j.job_id;
+      link.textContent = j.job_id;
+      link.title = "Show this job";
+      cell(tr, link, "id");
       cell(tr, badge(j.status));
       var owner = document.createElement("a");
       owner.className = "owner";
@@ -147,11 +153,86 @@ export const DASHBOARD_JS = `"use strict";
     }
   }
 
+  // The detail view follows the address's #job=<id>, so a job can be linked to and survives a reload; the
+  // id is not a secret (the key never enters the address).
+  function shownJob() {
+    var m = /^#job=([0-9a-f-]{36})$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+
+  function field(list, name, value, cls) {
+    var dt = document.createElement("dt");
+    dt.textContent = name;
+    var dd = document.createElement("dd");
+    if (cls) dd.className = cls;
+    if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
+    list.append(dt, dd);
+  }
+
+  var ACTIVE = ["queued", "processing"];
+
+  async function loadDetail() {
+    var id = shownJob();
+    $("detail").hidden = !id;
+    if (!id) return;
+    var j = await api("GET", "/jobs/" + encodeURIComponent(id));
+    if (shownJob() !== id) return; // another job was opened meanwhile
+    $("d-id").textContent = j.job_id;
+    var list = $("d-fields");
+    list.replaceChildren();
+    var created = Date.parse(j.created_utc), updated = Date.parse(j.updated_utc);
+    var started = j.started_utc ? Date.parse(j.started_utc) : null;
+    var active = ACTIVE.indexOf(j.status) >= 0;
+    field(list, "Status", badge(j.status));
+    field(list, "Owner", j.owner || "(open API)");
+    field(list, "Submitted", when(j.created_utc));
+    field(list, "Started", when(j.started_utc));
+    field(list, active ? "Updated" : "Finished", when(j.updated_utc));
+    field(list, "Queue wait", started === null ? "–" : ms(started - created));
+    field(list, active ? "Running for" : "Run time",
+      started === null ? "–" : ms((j.status === "processing" ? Date.now() : updated) - started));
+    field(list, "Retries", String(j.retry_count));
+    if (j.progress) {
+      var bar = document.createElement("progress");
+      bar.max = 1;
+      bar.value = j.progress.fraction;
+      var p = document.createElement("span");
+      p.append(bar, " " + Math.round(j.progress.fraction * 100) + " %" + (j.progress.message ? " · " + j.progress.message : ""));
+      field(list, "Progress", p);
+    }
+    if (j.status === "done") field(list, "File", (j.filename || "") + " (" + (j.size || 0) + " bytes, " + (j.content_type || "") + ")");
+    if (j.error_msg) field(list, "Error", j.error_msg, "err");
+    var download = $("d-download");
+    download.hidden = !j.download_url;
+    if (j.download_url) download.href = j.download_url; else download.removeAttribute("href");
+    $("d-cancel").hidden = !active;
+    $("d-cancel").disabled = false;
+  }
+
+  function showDetail() {
+    return loadDetail().then(function () {
+      if (shownJob()) $("detail").scrollIntoView();
+    }, function (e) { say(e.message); });
+  }
+
+  async function cancelShown() {
+    var id = shownJob();
+    if (!id) return;
+    $("d-cancel").disabled = true;
+    try {
+      await api("DELETE", "/jobs/" + encodeURIComponent(id));
+      say("Job " + id + " is cancelled.", true);
+    } catch (e) {
+      say(e.message); // 409: it finished first; the refresh shows how
+    }
+    await refresh();
+  }
+
   function refreshJobs() { cursor = null; return loadJobs(false).catch(function (e) { say(e.message); }); }
 
   async function refresh() {
     try {
-      await Promise.all([loadStats(), loadJobs(false), loadPoison()]);
+      await Promise.all([loadStats(), loadJobs(false), loadPoison(), loadDetail()]);
     } catch (e) {
       say(e.message);
     }
@@ -177,6 +258,9 @@ export const DASHBOARD_JS = `"use strict";
   $("refresh").addEventListener("click", function () { say(""); refresh(); });
   $("hours").addEventListener("change", function () { loadStats().catch(function (e) { say(e.message); }); });
   $("filters").addEventListener("submit", function (e) { e.preventDefault(); say(""); refreshJobs(); });
+  $("d-cancel").addEventListener("click", cancelShown);
+  $("d-close").addEventListener("click", function () { location.hash = ""; });
+  window.addEventListener("hashchange", function () { if (key()) showDetail(); });
   $("more").addEventListener("click", function () { loadJobs(true).catch(function (e) { say(e.message); }); });
   show();
 })();

@@ -35,6 +35,7 @@ export const dashboardHtml = (service: string): string => `<!doctype html>
       <div class="card"><b id="s-total">–</b><span>submitted</span></div>
       <div class="card"><b id="s-done">–</b><span>done</span></div>
       <div class="card"><b id="s-error">–</b><span>failed</span></div>
+      <div class="card"><b id="s-cancelled">–</b><span>cancelled</span></div>
       <div class="card"><b id="s-active">–</b><span>queued or running</span></div>
       <div class="card"><b id="s-depth">–</b><span>messages waiting</span></div>
       <div class="card"><b id="s-poison">–</b><span>in the poison queue</span></div>
@@ -43,10 +44,15 @@ export const dashboardHtml = (service: string): string => `<!doctype html>
     </div>
     <div id="hours-chart" class="chart" aria-label="jobs submitted per hour"></div>
   </section>
+  <section id="detail" aria-labelledby="detail-title" hidden>
+    <h2 id="detail-title">Job <span id="d-id"></span></h2>
+    <dl id="d-fields"></dl>
+    <p class="actions"><a id="d-download" rel="noopener noreferrer" hidden>Download the file</a> <button id="d-cancel" type="button" hidden>Cancel this job</button> <button id="d-close" type="button">Close</button></p>
+  </section>
   <section id="jobs" aria-labelledby="jobs-title">
     <h2 id="jobs-title">Jobs</h2>
     <form id="filters">
-      <select id="f-status" aria-label="status"><option value="">any status</option><option>queued</option><option>processing</option><option>done</option><option>error</option></select>
+      <select id="f-status" aria-label="status"><option value="">any status</option><option>queued</option><option>processing</option><option>done</option><option>error</option><option>cancelled</option></select>
       <input id="f-owner" aria-label="owner" placeholder="owner (e.g. name:alice)">
       <button type="submit">Filter</button>
     </form>
@@ -94,6 +100,14 @@ td.id { font-family: ui-monospace, monospace; font-size: .85em; }
 td.err { color: #b32d2e; max-width: 28rem; overflow-wrap: anywhere; }
 .status { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-size: .85em; background: #dcdcde; }
 .status.done { background: #d1f0d9; } .status.error { background: #fbd9d9; } .status.processing { background: #fcf0c3; }
+#detail { background: #fff; border-radius: 6px; padding: .2rem 1rem .6rem; box-shadow: 0 1px 3px #0002; }
+#detail h2 span { font-family: ui-monospace, monospace; font-size: .85em; font-weight: 400; }
+#d-fields { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }
+#d-fields dt { color: #646970; } #d-fields dd { margin: 0; overflow-wrap: anywhere; } #d-fields dd.err { color: #b32d2e; }
+#detail .actions { display: flex; gap: .6rem; align-items: center; }
+#d-cancel { border-color: #b32d2e; color: #b32d2e; }
+.status.cancelled { background: #e5e5e5; color: #50575e; }
+a.job { color: #2271b1; }
 a.owner { color: #2271b1; cursor: pointer; text-decoration: underline; }
 #filters { display: flex; gap: .5rem; margin-bottom: .6rem; }
 #more { margin-top: .6rem; }

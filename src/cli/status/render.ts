@@ -33,7 +33,7 @@ export function renderStats(stats: Stats, source: string): string {
   return [
     `${source} · last ${stats.window.hours} h (since ${stats.window.from}) · at ${stats.window.to}`,
     `Queue       ${stats.queue.depth} waiting · ${stats.queue.poison_depth} in the poison queue`,
-    `Jobs        ${c.total} submitted: ${c.queued} queued · ${c.processing} processing · ${c.done} done · ${c.error} failed${stats.truncated ? " (the newest only: the window holds more)" : ""}`,
+    `Jobs        ${c.total} submitted: ${c.queued} queued · ${c.processing} processing · ${c.done} done · ${c.error} failed · ${c.cancelled} cancelled${stats.truncated ? " (the newest only: the window holds more)" : ""}`,
     `Run time    ${spread(stats.duration, "finished jobs")}`,
     `Queue wait  ${spread(stats.queue_wait, "started jobs")}`,
     `Per hour    |${sparkline(hours)}| busiest hour ${busiest}`,
