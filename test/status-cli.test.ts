@@ -29,7 +29,7 @@ async function seeded() {
   await add("cancelled", 3 * MIN);
   await add("queued", 1 * MIN);
   await storage.queue.send("waiting");
-  return env;
+  return { env, storage };
 }
 
 const FIGURES = [
@@ -42,7 +42,7 @@ const FIGURES = [
 
 describe("praisonai-svc status", () => {
   it("shows a running service's figures, with the admin key from PRAISONAI_SVC_ADMIN_KEY", async () => {
-    const env = await seeded();
+    const { env } = await seeded();
     const { url } = await startApiProcess(COUNTING, env);
     const status = runCli(["status", "--url", url], { env: { PRAISONAI_SVC_ADMIN_KEY: KEY_A } });
     expect(await status.exited).toBe(0);
@@ -52,7 +52,7 @@ describe("praisonai-svc status", () => {
   }, 90_000);
 
   it("says how to fix a refused key, without a stack trace", async () => {
-    const env = await seeded();
+    const { env } = await seeded();
     const { url } = await startApiProcess(COUNTING, env);
     const status = runCli(["status", "--url", url], { env: { PRAISONAI_SVC_ADMIN_KEY: KEY_B } });
     expect(await status.exited).toBe(1);
@@ -63,11 +63,19 @@ describe("praisonai-svc status", () => {
   }, 90_000);
 
   it("reads storage itself when a connection string is set, and keeps refreshing with --watch until Ctrl-C", async () => {
-    const env = await seeded();
+    const { env, storage } = await seeded();
     const status = runCli(["status", "--watch", "--interval", "2", "--hours", "3"], { env });
     await status.waitForOutput(/(last 3 h[\s\S]*){2}/, 60_000);
     for (const line of FIGURES) expect(status.output()).toMatch(line);
     expect(status.output()).toContain(`table ${env.PRAISONAI_SVC_TABLE} · last 3 h`);
+    expect(status.output()).toContain("Trend       from the next refresh on");
+    // Work arrives while it watches: the trend shows the queue growing and jobs being submitted.
+    await storage.jobs.create(newJob(), []);
+    await storage.queue.send("another");
+    await status.waitForOutput(/Trend {7}queue \|[^|]*\| 1 → 2 \(\+1\) · poison 0 → 0 \(0\)/, 60_000);
+    // The newest refresh's rate (earlier ones, before the new job, were 0.0).
+    const rates = [...status.output().matchAll(/Per minute {2}([\d.]+) submitted · 0\.0 finished/g)];
+    expect(Number(rates.at(-1)?.[1])).toBeGreaterThan(0);
     status.kill("SIGINT");
     expect(await status.exited).toBe(0);
   }, 90_000);

@@ -6,6 +6,7 @@ import { CliError } from "../errors.js";
 import { untilShutdown } from "../shutdown.js";
 import { renderStats } from "../status/render.js";
 import { ADMIN_KEY_ENV, httpSource, type StatsSource } from "../status/source.js";
+import { Trend } from "../status/trend.js";
 
 interface StatusOptions {
   url?: string;
@@ -26,15 +27,24 @@ export function statusCommand(program: Command): void {
       `the window, in hours (1-${STATS_WINDOW_HOURS.max})`,
       String(STATS_WINDOW_HOURS.default),
     )
-    .option("-w, --watch", "keep showing fresh figures until Ctrl-C")
+    .option(
+      "-w, --watch",
+      "keep showing fresh figures until Ctrl-C, with the queue depth trend and jobs per minute",
+    )
     .option("--interval <s>", "seconds between refreshes with --watch (2-3600)", "5")
     .action(async (opts: StatusOptions) => {
       const hours = whole(opts.hours, "--hours", 1, STATS_WINDOW_HOURS.max);
       const intervalMs = whole(opts.interval, "--interval", 2, 3600) * 1000;
       const source = await chooseSource(opts.url);
+      const trend = new Trend();
       try {
         const show = async () => {
-          const text = renderStats(await source.read(hours), source.label);
+          const stats = await source.read(hours);
+          let text = renderStats(stats, source.label);
+          if (opts.watch) {
+            trend.add(stats);
+            text += trend.render();
+          }
           // On a terminal each refresh replaces the last; in a pipe or a log they follow one another.
           process.stdout.write(opts.watch && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}` : text);
         };
