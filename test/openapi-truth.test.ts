@@ -2,13 +2,17 @@
 // cases clients and attackers produce (no key, a wrong key, a non-admin key, over the limit, storage down, a
 // malformed or oversized id, a bad %-escape, a wrong method) and each answer's status — and the headers the
 // document promises with it — must be in that operation's document. The document validates as OpenAPI 3.1.
+
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { Deck } from "../examples/ppt/schema.js";
 import { ServiceApp } from "../src/app/service-app.js";
+import { zodValidator } from "../src/app/validator.js";
 import { testService } from "./support/api.js";
 import { deadEndpoint, withEndpoint } from "./support/dead-endpoint.js";
 import { KEY_A, service } from "./support/security.js";
@@ -39,14 +43,14 @@ async function listen(api: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
 }
 
-/** Calls an operation (stream answers are cut once their head arrived) and returns status and headers. */
+/** Calls an operation (an event stream is cut once its head arrived) and returns status, headers and body. */
 async function call(
   base: string,
   method: string,
   url: string,
   headers: Record<string, string> = {},
   body?: string,
-): Promise<{ status: number; headers: Headers }> {
+): Promise<Answer> {
   const abort = new AbortController();
   const res = await fetch(`${base}${url}`, {
     method,
@@ -55,17 +59,44 @@ async function call(
     redirect: "manual",
     signal: abort.signal,
   });
-  abort.abort(); // the event stream stays open until its job ends; its head is what is checked
-  await res.body?.cancel().catch(() => {});
-  return { status: res.status, headers: res.headers };
+  const type = res.headers.get("content-type") ?? "";
+  // The event stream stays open until its job ends; its head is what is checked.
+  const text = type.startsWith("text/event-stream") ? "" : await res.text();
+  abort.abort();
+  return { status: res.status, headers: res.headers, type, text };
 }
 
-/** The answer's status is documented for the operation, with the headers the document names for it. */
-function expectDocumented(op: Operation, label: string, res: { status: number; headers: Headers }) {
-  const declared = Object.keys(op.responses);
-  expect(declared, `${op.method} ${op.path} (${label}) answered ${res.status}`).toContain(String(res.status));
-  for (const name of Object.keys(op.responses[String(res.status)]?.headers ?? {})) {
-    expect(res.headers.get(name), `${op.method} ${op.path} ${res.status}: header ${name}`).not.toBeNull();
+interface Answer {
+  status: number;
+  headers: Headers;
+  type: string;
+  text: string;
+}
+
+const ajv = new Ajv2020({ strict: false });
+const DECK_EXAMPLE = JSON.parse(
+  readFileSync(new URL("../examples/ppt/sample.json", import.meta.url), "utf8"),
+);
+
+/** The answer's status is documented for the operation, with the headers and the body the document gives it. */
+function expectDocumented(op: Operation, label: string, res: Answer) {
+  const where = `${op.method} ${op.path} (${label}) answered ${res.status}`;
+  expect(Object.keys(op.responses), where).toContain(String(res.status));
+  const documented = op.responses[String(res.status)] ?? {};
+  for (const name of Object.keys(documented.headers ?? {})) {
+    expect(res.headers.get(name), `${where}: header ${name}`).not.toBeNull();
+  }
+  const media = res.type.split(";")[0] ?? "";
+  const content = documented.content as Record<string, { schema?: object }> | undefined;
+  if (!content) {
+    expect(res.text, `${where}: the document says no body`).toBe("");
+    return;
+  }
+  expect(Object.keys(content), `${where}: media type`).toContain(media);
+  const schema = content[media]?.schema;
+  if (schema && media.endsWith("json")) {
+    const valid = ajv.compile(schema);
+    expect(valid(JSON.parse(res.text)), `${where}: ${JSON.stringify(valid.errors)}`).toBe(true);
   }
 }
 
@@ -218,9 +249,7 @@ describe("the OpenAPI document describes every answer", () => {
     );
     const svc = await testService(app);
     const doc = (await svc.api.inject("/openapi.json")).json();
-    const accepts = new Ajv2020({ strict: false }).compile(
-      doc.paths["/jobs"].post.requestBody.content["application/json"].schema,
-    );
+    const accepts = ajv.compile(doc.paths["/jobs"].post.requestBody.content["application/json"].schema);
     const texts = [
       "",
       " ",
@@ -243,4 +272,11 @@ describe("the OpenAPI document describes every answer", () => {
       expect([payload, accepts(payload)]).toEqual([payload, [200, 202].includes(res.statusCode)]);
     }
   }, 60_000);
+
+  it("describes the example deck with patterns that compile and accept its example", () => {
+    const json = zodValidator(Deck).jsonSchema();
+    expect(JSON.stringify(json)).toContain('"pattern"');
+    expect(ajv.compile(json)(DECK_EXAMPLE)).toBe(true);
+    expect(ajv.compile(json)({ ...DECK_EXAMPLE, presentation_title: " \t " })).toBe(false);
+  });
 });

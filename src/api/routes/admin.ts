@@ -8,6 +8,46 @@ import type { RoutePolicy } from "../../security/route-policy.js";
 import type { Storage } from "../../storage/types.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
+import { problem } from "../route-answers.js";
+
+const int = { type: "integer" } as const;
+const percentiles = {
+  type: "object",
+  required: ["median_ms", "p95_ms", "count"],
+  properties: { median_ms: { type: ["number", "null"] }, p95_ms: { type: ["number", "null"] }, count: int },
+} as const;
+
+/** GET /admin/stats, as `Stats` in src/jobs/stats.ts. */
+const statsSchema = {
+  type: "object",
+  required: ["window", "counts", "per_hour", "duration", "queue_wait", "queue", "truncated"],
+  properties: {
+    window: {
+      type: "object",
+      properties: {
+        from: { type: "string", format: "date-time" },
+        to: { type: "string", format: "date-time" },
+        hours: int,
+      },
+    },
+    counts: {
+      type: "object",
+      description: "Jobs created in the window by their status now, and `total`",
+      additionalProperties: int,
+    },
+    per_hour: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { hour: { type: "string" }, submitted: int, done: int, failed: int },
+      },
+    },
+    duration: percentiles,
+    queue_wait: percentiles,
+    queue: { type: "object", properties: { depth: int, poison_depth: int } },
+    truncated: { type: "boolean" },
+  },
+} as const;
 
 /** GET /admin/poison-queue: a record is either parsed (job_id, reason…, job) or unreadable (raw). */
 const poisonListSchema = {
@@ -50,6 +90,10 @@ export async function adminRoutes(api: FastifyInstance, { storage }: { storage: 
         querystring: {
           type: "object",
           properties: { hours: { type: "integer", minimum: 1, maximum: STATS_WINDOW_HOURS.max } },
+        },
+        response: {
+          200: { description: "The figures", content: { "application/json": { schema: statsSchema } } },
+          400: problem("`hours` is not a whole number in range"),
         },
       },
     },
