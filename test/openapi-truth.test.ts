@@ -13,7 +13,7 @@ import { z } from "zod";
 import { Deck } from "../examples/ppt/schema.js";
 import { ServiceApp } from "../src/app/service-app.js";
 import { zodValidator } from "../src/app/validator.js";
-import { testService } from "./support/api.js";
+import { settle, testService } from "./support/api.js";
 import { deadEndpoint, withEndpoint } from "./support/dead-endpoint.js";
 import { KEY_A, service } from "./support/security.js";
 
@@ -214,6 +214,23 @@ describe("the OpenAPI document describes every answer", () => {
     }
     expect(unavailable).toBeGreaterThan(3);
   }, 180_000);
+
+  it("a finished job's download: 302 without a body and with Location, or the documented JSON link", async () => {
+    const svc = await testService(new ServiceApp("Done").job(() => ["ok", "text/plain", "ok.txt"]));
+    svc.startWorker();
+    const base = await listen(svc.api);
+    const doc = await documentOf(base);
+    const op = operations(doc).find((o) => o.method === "GET" && o.path === "/jobs/{id}/download");
+    if (!op) throw new Error("the download is not in the document");
+    const id = await submitted(base, "");
+    expect((await settle(svc.api, id)).status).toBe("done");
+    const redirect = await call(base, "GET", `/jobs/${id}/download`);
+    expect(redirect.status).toBe(302);
+    expectDocumented(op, "redirect", redirect);
+    const link = await call(base, "GET", `/jobs/${id}/download`, { accept: "application/json" });
+    expect(link.status).toBe(200);
+    expectDocumented(op, "json link", link);
+  }, 60_000);
 
   it("a requeue with a Content-Type is not refused for its body; no body at all is 400 like an empty JSON one", async () => {
     const svc = await service(KEYS);
