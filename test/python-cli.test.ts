@@ -55,6 +55,9 @@ describe("praisonai-svc with handlers.py", () => {
 
     const ok = await waitForJob(url, await postJob(url, { title: "Two" }), { timeoutMs: 60_000 });
     expect(await download(ok)).toBe("title=Two;attempt=1");
+    // The worker logged the print before its commit, but its log reaches this process through a pipe that
+    // may not have been read yet when the API already shows the job done.
+    await worker.waitForOutput(/making Two/, 10_000);
     const printed = worker
       .output()
       .split("\n")
