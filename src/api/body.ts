@@ -12,6 +12,8 @@ export function installBodyParsers(app: FastifyInstance): void {
   // A compressed body would be parsed as if it were plain text; nothing here decodes one. preParsing: after
   // authentication (onRequest), before a byte of the body is read.
   app.addHook("preParsing", async (request) => {
+    // A route that takes no body (the requeue action) ignores whatever is sent, however it is encoded.
+    if (request.routeOptions.schema && !request.routeOptions.schema.body) return;
     const encoding = request.headers["content-encoding"];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
       throw new HttpProblem(

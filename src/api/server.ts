@@ -13,6 +13,7 @@ import { clientErrorHandler } from "./client-error.js";
 import { installDeadline } from "./deadline.js";
 import { installOpenApi } from "./openapi.js";
 import { installProblemHandlers, sendProblem, toProblem } from "./problem.js";
+import { installRouteAnswers } from "./route-answers.js";
 import { adminRoutes } from "./routes/admin.js";
 import { cancelRoutes } from "./routes/cancel.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
@@ -79,6 +80,11 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   installDeadline(api, config.requestTimeoutMs, config.maxPayloadBytes);
   // Before any route: keys/tokens, rate limits, CORS and security headers apply to every route.
   await installSecurity(api, { config, submitCounter: storage.rateCounter });
+  // Every status a route's declaration lets it answer goes into the OpenAPI document (docs/security.md).
+  installRouteAnswers(api, {
+    auth: config.apiKeys.length > 0 || Boolean(config.jwtSecret || config.jwtPublicKey),
+    limits: { submit: config.rateLimit, read: config.readRateLimit },
+  });
   await installOpenApi(api, app, config, version);
   await api.register(healthRoutes, { app, version });
   // Wake on submit: a worker on this machine listens on the loopback port (see src/worker/wake.ts).

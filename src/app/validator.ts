@@ -38,8 +38,46 @@ export function zodValidator(schema: ZodType): PayloadValidator {
       const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
         io: "input",
         unrepresentable: "any",
+        override: ({ zodSchema, jsonSchema }) => describeTrimmed(zodSchema, jsonSchema),
       }) as Record<string, unknown>;
       return json;
     },
   };
+}
+
+/** What zod's own checks on a string look like (zod 4 internals: `.trim()` is an overwrite check). */
+type StringCheck = {
+  _zod: { def: { check: string; minimum?: number; maximum?: number; tx?: (v: string) => unknown } };
+};
+
+/**
+ * A trimmed string's length limits hold after trimming, which minLength/maxLength cannot say: `" "` passes
+ * minLength 1 and is then refused, `" " + 5 × "x"` fails maxLength 5 and is then accepted. The limits become
+ * one anchored pattern instead (JS `\s` is exactly what String.prototype.trim removes): optional outer
+ * white space around a core of min..max characters that starts and ends with a visible one.
+ */
+function describeTrimmed(schema: unknown, json: Record<string, unknown>): void {
+  const def = (schema as { _zod?: { def?: { type?: string; checks?: StringCheck[] } } })._zod?.def;
+  if (def?.type !== "string" || !def.checks) return;
+  const checks = def.checks.map((c) => c._zod.def);
+  // Recognised by what it does, as zod names no check "trim".
+  if (!checks.some((c) => c.check === "overwrite" && c.tx?.(" \t x \n") === "x")) return;
+  const min = Math.max(0, ...checks.filter((c) => c.check === "min_length").map((c) => c.minimum ?? 0));
+  const maxes = checks.filter((c) => c.check === "max_length").map((c) => c.maximum ?? Infinity);
+  const max = maxes.length > 0 ? Math.min(...maxes) : undefined;
+  if (min === 0 && max === undefined) return;
+  const pattern = `^\\s*${trimmedCore(min, max)}\\s*$`;
+  if (typeof json.pattern === "string") json.allOf = [...((json.allOf as unknown[]) ?? []), { pattern }];
+  else json.pattern = pattern;
+  delete json.minLength;
+  delete json.maxLength;
+}
+
+/** A regular expression for min..max characters (max undefined: no limit) with no white space at either end. */
+function trimmedCore(min: number, max: number | undefined): string {
+  if (max === 0) return "";
+  const inner = max === undefined ? "" : String(max - 2);
+  if (min >= 2) return `\\S[\\s\\S]{${min - 2},${inner}}\\S`;
+  const visible = max === 1 ? "\\S" : `\\S(?:[\\s\\S]{0,${inner}}\\S)?`;
+  return min === 1 ? visible : `(?:${visible})?`;
 }

@@ -8,6 +8,72 @@ import type { RoutePolicy } from "../../security/route-policy.js";
 import type { Storage } from "../../storage/types.js";
 import { readJob, unknownJob } from "../job-lookup.js";
 import { jobView, jobViewSchema, problemSchema } from "../job-view.js";
+import { problem } from "../route-answers.js";
+
+const int = { type: "integer" } as const;
+const percentiles = {
+  type: "object",
+  required: ["median_ms", "p95_ms", "count"],
+  properties: { median_ms: { type: ["number", "null"] }, p95_ms: { type: ["number", "null"] }, count: int },
+} as const;
+
+/** GET /admin/stats, as `Stats` in src/jobs/stats.ts. */
+const statsSchema = {
+  type: "object",
+  required: ["window", "counts", "per_hour", "duration", "queue_wait", "queue", "truncated"],
+  properties: {
+    window: {
+      type: "object",
+      properties: {
+        from: { type: "string", format: "date-time" },
+        to: { type: "string", format: "date-time" },
+        hours: int,
+      },
+    },
+    counts: {
+      type: "object",
+      description: "Jobs created in the window by their status now, and `total`",
+      additionalProperties: int,
+    },
+    per_hour: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { hour: { type: "string" }, submitted: int, done: int, failed: int },
+      },
+    },
+    duration: percentiles,
+    queue_wait: percentiles,
+    queue: { type: "object", properties: { depth: int, poison_depth: int } },
+    truncated: { type: "boolean" },
+  },
+} as const;
+
+/** GET /admin/poison-queue: a record is either parsed (job_id, reason…, job) or unreadable (raw). */
+const poisonListSchema = {
+  type: "object",
+  required: ["count", "jobs"],
+  properties: {
+    count: { type: "integer", description: "Messages in the poison queue" },
+    jobs: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["message_id", "job_id"],
+        properties: {
+          message_id: { type: "string" },
+          job_id: { type: ["string", "null"], description: "null: the record could not be read (see raw)" },
+          error_msg: { type: "string" },
+          retry_count: { type: "integer" },
+          failed_utc: { type: "string", format: "date-time" },
+          job: { oneOf: [jobViewSchema, { type: "null" }], description: "The job's current state" },
+          raw: { type: "string", description: "An unreadable record's first 1000 characters" },
+        },
+        additionalProperties: true,
+      },
+    },
+  },
+} as const;
 
 /** Admin routes see every owner's jobs: only the key named admin may call them. */
 const ADMIN: RoutePolicy = { access: "admin", rate: "read", storage: true };
@@ -24,6 +90,10 @@ export async function adminRoutes(api: FastifyInstance, { storage }: { storage: 
         querystring: {
           type: "object",
           properties: { hours: { type: "integer", minimum: 1, maximum: STATS_WINDOW_HOURS.max } },
+        },
+        response: {
+          200: { description: "The figures", content: { "application/json": { schema: statsSchema } } },
+          400: problem("`hours` is not a whole number in range"),
         },
       },
     },
@@ -45,6 +115,12 @@ export async function adminRoutes(api: FastifyInstance, { storage }: { storage: 
         summary: "List poisoned jobs",
         description: `Jobs that failed every delivery (the first ${POISON_PAGE} records of the poison queue), with their current state.`,
         tags: ["admin"],
+        response: {
+          200: {
+            description: "The poison queue's depth and its first records",
+            content: { "application/json": { schema: poisonListSchema } },
+          },
+        },
       },
     },
     async () => {
@@ -65,6 +141,16 @@ export async function adminRoutes(api: FastifyInstance, { storage }: { storage: 
     },
   );
 
+  // The action has no body: whatever a client sends (any Content-Type, or none) is read within the body
+  // limit and ignored, rather than refused as 400/415 (scoped: only this route loses the parsers).
+  await api.register(async (noBody) => {
+    noBody.removeAllContentTypeParsers();
+    noBody.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, undefined));
+    requeueRoute(noBody, storage);
+  });
+}
+
+function requeueRoute(api: FastifyInstance, storage: Storage): void {
   api.post<{ Params: { id: string } }>(
     "/admin/poison-queue/:id/requeue",
     {

@@ -46,7 +46,9 @@ export async function jobsRoutes(
           "The body is the payload, as JSON or YAML. The same payload or Idempotency-Key returns the existing job.",
         headers: {
           type: "object",
-          properties: { "idempotency-key": { type: "string", maxLength: IDEMPOTENCY_KEY_MAX } },
+          properties: {
+            "idempotency-key": { type: "string", minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX },
+          },
         },
         querystring: {
           type: "object",
@@ -105,6 +107,10 @@ export async function jobsRoutes(
         throw new HttpProblem(400, `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`);
       }
       const callbackUrl = callbackOf(request, config);
+      // No body at all (no Content-Type, no bytes) is the same mistake as an empty JSON body: 400, not 422.
+      if (request.body === undefined) {
+        throw new HttpProblem(400, "The request body is empty; send the job payload as JSON or YAML.");
+      }
       const payload = validatePayload(definition.validator, request.body);
       const { job, created } = await submitJob(
         storage,
@@ -154,7 +160,7 @@ export async function jobsRoutes(
         params: idParams,
         response: {
           200: {
-            description: "The link",
+            description: "The link (with Accept: application/json)",
             content: {
               "application/json": {
                 schema: {
@@ -167,7 +173,16 @@ export async function jobsRoutes(
               },
             },
           },
-          302: { description: "Redirect to the file" },
+          302: {
+            description: "Redirect to the file (no body)",
+            type: "null",
+            headers: {
+              location: {
+                description: "The read-only link to the file",
+                schema: { type: "string", format: "uri" },
+              },
+            },
+          },
           ...problems(404, 409),
         },
       },
