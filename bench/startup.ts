@@ -38,6 +38,13 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
         quiet: true,
         file: path.join(FIXTURES, "noop-handlers.py"),
       }),
+    // The same service as JavaScript: no tsx in the process (what compiling handlers.ts ahead of time would give).
+    startup_js_handlers_ms: (port) =>
+      startService("api", serviceEnv(conn, ns), {
+        port,
+        quiet: true,
+        file: path.join(FIXTURES, "noop-handlers.js"),
+      }),
     bare_startup_ms: (port) =>
       startProcess("bare fastify", process.execPath, [path.join(FIXTURES, "bare-server.mjs")], {
         env: { PORT: String(port) },
@@ -68,4 +75,5 @@ export async function measureStartup(ctx: StartupContext): Promise<void> {
   }
   results.ratio("startup_ratio", "startup_ms", "bare_startup_ms");
   results.ratio("startup_telemetry_ratio", "startup_telemetry_ms", "startup_ms");
+  results.ratio("startup_js_handlers_ratio", "startup_js_handlers_ms", "bare_startup_ms");
 }

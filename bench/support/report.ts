@@ -146,6 +146,11 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
         name: "startup_python_handlers_ms",
         what: "`praisonai-svc api handlers.py` (ms): Python imports the file once for its name and schema",
       },
+      {
+        name: "startup_js_handlers_ratio",
+        what: "`praisonai-svc api handlers.js` ÷ bare Fastify: the same service without tsx (JavaScript handlers)",
+      },
+      { name: "startup_js_handlers_ms", what: "`praisonai-svc api handlers.js` (ms)" },
       { name: "bare_startup_ms", what: "bare Fastify server (ms)" },
       {
         name: "startup_telemetry_ratio",

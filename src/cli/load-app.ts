@@ -1,4 +1,4 @@
-// Finds and imports the service's handlers file (TypeScript through tsx, or JavaScript) and checks what it exports.
+// Finds and imports the service's handlers file (TypeScript through tsx, JavaScript natively) and checks what it exports.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,6 +27,9 @@ export function resolveHandlerFile(file: string | undefined, cwd = process.cwd()
   );
 }
 
+/** Handler files that need tsx; anything else is imported natively, sparing tsx's hooks thread (~0.15 s). */
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
 let tsxRegistered = false;
 
 /** Lets the handlers file (and whatever it imports) be TypeScript, with no build step. */
@@ -40,7 +43,7 @@ async function registerTsx(): Promise<void> {
 export async function loadApp(file: string): Promise<ServiceApp> {
   let mod: Record<string, unknown>;
   try {
-    await registerTsx();
+    if (TYPESCRIPT.test(file)) await registerTsx();
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error & { code?: string };

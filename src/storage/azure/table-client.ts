@@ -1,5 +1,10 @@
 // What every Table Storage driver shares: how its client is made, and deleting rows of one partition.
-import { TableClient, type TableServiceClientOptions, type TransactionAction } from "@azure/data-tables";
+import {
+  TableClient,
+  type TableServiceClientOptions,
+  type TableTransactionResponse,
+  type TransactionAction,
+} from "@azure/data-tables";
 import { allowsInsecureTables } from "./connection.js";
 import { isStatus } from "./errors.js";
 import { TABLE_RETRY, TRY_TIMEOUT_MS, timedHttpClient } from "./retry.js";
@@ -14,6 +19,19 @@ export function tableClientFor(
     retryOptions,
     httpClient: timedHttpClient(TRY_TIMEOUT_MS),
   });
+}
+
+/**
+ * The ETag a transaction gave the row of its first action, undefined when the answer does not tell.
+ * Change set responses come in the order of the requests (OData batch format); an update's response names no
+ * row (no Location header, so the SDK gives no rowKey), and without the order the caller would read the row
+ * back: one more storage call for each claim and commit of a job.
+ */
+export function firstEtag(result: TableTransactionResponse, rowKey: string): string | undefined {
+  const first = result.subResponses[0];
+  if (!first || first.status >= 300 || (first.rowKey !== undefined && first.rowKey !== rowKey))
+    return undefined;
+  return first.etag;
 }
 
 /** Rows one batch transaction may hold. */

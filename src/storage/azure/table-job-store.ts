@@ -16,7 +16,7 @@ import {
   statusRowKeys,
   summaryOf,
 } from "./job-index.js";
-import { deleteRows, tableClientFor } from "./table-client.js";
+import { deleteRows, firstEtag, tableClientFor } from "./table-client.js";
 
 const KEY_PREFIX = "key-";
 
@@ -54,8 +54,7 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
       }
       try {
         const result = await client.submitTransaction(actions);
-        const etag = result.subResponses[0]?.rowKey === job.id ? result.subResponses[0].etag : undefined;
-        return { ...record, etag: etag ?? (await mustGet(job.id)).etag };
+        return { ...record, etag: firstEtag(result, job.id) ?? (await mustGet(job.id)).etag };
       } catch (error) {
         if (!isStatus(error, 409, 412)) throw error;
         for (const key of keys) {
@@ -112,8 +111,7 @@ export function createTableJobStore(opts: TableJobStoreOptions): JobStore {
           if (!isStatus(error, 404) || next.status === job.status) throw error;
           result = await client.submitTransaction(write(false));
         }
-        const etag = result.subResponses.find((r) => r.rowKey === job.id)?.etag;
-        return { ...next, etag: etag ?? (await mustGet(job.id)).etag };
+        return { ...next, etag: firstEtag(result, job.id) ?? (await mustGet(job.id)).etag };
       } catch (error) {
         if (isStatus(error, 412, 404)) {
           throw new ConcurrencyError(`job ${job.id} changed since it was read`, { cause: error });
