@@ -21,6 +21,8 @@ await build({
     "@fastify/swagger-ui",
     // Started as a program from the project's node_modules, never imported.
     "azurite",
+    // A native binary per platform, loaded only by `praisonai-svc build` (and by tsx, which shares this copy).
+    "esbuild",
   ],
   // Bundled CommonJS dependencies call require() for Node's built-in modules.
   banner: {

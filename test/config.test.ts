@@ -10,6 +10,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       port: 8080,
       host: "0.0.0.0",
+      handlers: "",
       maxPayloadBytes: 1_048_576,
       visibilityTimeoutMs: 60_000,
       jobTimeoutMs: 600_000,
@@ -68,6 +69,7 @@ describe("loadConfig", () => {
     expect(Object.fromEntries(Object.values(SETTINGS).map((s) => [s.env, s.default]))).toEqual({
       PORT: "8080",
       HOST: "0.0.0.0",
+      PRAISONAI_SVC_HANDLERS: "",
       PRAISONAI_SVC_MAX_PAYLOAD_BYTES: "1048576",
       PRAISONAI_SVC_VISIBILITY_TIMEOUT: "60",
       PRAISONAI_SVC_JOB_TIMEOUT: "600",

@@ -52,6 +52,8 @@ describe("the ARM template", () => {
   });
 
   it("gives the api and worker containers 1 vCPU and 2 GiB each, the worker running `praisonai-svc worker`", () => {
+    // No handlers file on the command line: the image's PRAISONAI_SVC_HANDLERS (the compiled dist/handlers.mjs of
+    // a TypeScript service) decides, and a Python image, which sets none, runs its handlers.py.
     const app = props(one(template(), "Microsoft.App/containerApps"));
     const containers = (app.template as Obj).containers as Obj[];
     expect(containers.map((c) => c.name)).toEqual(["api", "worker"]);

@@ -55,6 +55,8 @@ describe("new service --python", () => {
     expect(dockerfile).toMatch(/PRAISONAI_SVC_PYTHON=\/opt\/venv\/bin\/python/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/CMD \["praisonai-svc", "api"\]/);
+    // Nothing to compile: the handlers.py runs as it is.
+    expect(dockerfile).not.toMatch(/praisonai-svc build|PRAISONAI_SVC_HANDLERS/);
     expect(read(dir, ".dockerignore")).toMatch(/^\.venv$/m);
     expect(read(dir, "README.md")).toContain("handlers.py");
     const pkg = JSON.parse(read(dir, "package.json")) as {

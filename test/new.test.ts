@@ -69,6 +69,21 @@ describe("new service", () => {
     expect(read(dir, ".dockerignore")).toMatch(/^node_modules$[\s\S]*^\.env$/m);
   });
 
+  it("compiles handlers.ts in the image, after the sources are copied, and points every role at the compiled file", () => {
+    const dir = registryProject("svc-compiled");
+    const dockerfile = read(dir, "Dockerfile");
+    // Built as root after `COPY . .`; every command (api, worker, drain) then runs what PRAISONAI_SVC_HANDLERS names.
+    expect(dockerfile).toMatch(
+      /^COPY --chown=node:node \. \.\n(#.*\n)*RUN praisonai-svc build\nENV PRAISONAI_SVC_HANDLERS=dist\/handlers\.mjs\nUSER node$/m,
+    );
+    // A build made on the developer's machine never reaches the image or changes its tag.
+    expect(read(dir, ".dockerignore")).toMatch(/^dist$/m);
+    expect(read(dir, ".gitignore")).toMatch(/^dist$/m);
+    expect(read(dir, "README.md")).toMatch(
+      /npx praisonai-svc build[\s\S]*npx praisonai-svc run dist\/handlers\.mjs/,
+    );
+  });
+
   it("imports the package given with --package and adds it to the dependencies", () => {
     const dir = registryProject("deck-svc", "@acme/deck-builder");
     expect(read(dir, "handlers.ts")).toContain('import * as generator from "@acme/deck-builder";');

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobLogger } from "../app/handler.js";
 import { ServiceApp } from "../app/service-app.js";
+import { checkBuild } from "../build/manifest.js";
 import type { ServiceConfig } from "../config/config.js";
 import { inProcessRunner } from "../runner/in-process.js";
 import type { HandlerRunner } from "../runner/types.js";
@@ -11,7 +12,20 @@ import { CliError } from "./errors.js";
 
 export const DEFAULT_HANDLER_FILES = ["handlers.ts", "handlers.js", "handlers.mjs", "handlers.py"];
 
-export function resolveHandlerFile(file: string | undefined, cwd = process.cwd()): string {
+/** The file named on the command line, else the one PRAISONAI_SVC_HANDLERS names, else the first default present. */
+export function resolveHandlerFile(
+  file: string | undefined,
+  { cwd = process.cwd(), configured = "" }: { cwd?: string; configured?: string } = {},
+): string {
+  if (!file && configured) {
+    const full = path.resolve(cwd, configured);
+    if (!existsSync(full)) {
+      throw new CliError(
+        `PRAISONAI_SVC_HANDLERS names ${full}, which does not exist: compile it with \`praisonai-svc build\`, or unset PRAISONAI_SVC_HANDLERS.`,
+      );
+    }
+    return full;
+  }
   if (file) {
     const full = path.resolve(cwd, file);
     if (!existsSync(full)) throw new CliError(`No handlers file at ${full}.`);
@@ -91,6 +105,8 @@ export function serviceVersion(app: ServiceApp, file: string): string {
 /** A loaded handlers file: the service it describes, and how the worker runs its handler. */
 export interface LoadedService {
   app: ServiceApp;
+  /** The handlers file the service's code comes from: the file itself, or the one a compiled file was built from. */
+  source: string;
   createRunner(): HandlerRunner;
 }
 
@@ -106,7 +122,7 @@ export interface LoadServiceOptions {
 export async function loadService(file: string, opts: LoadServiceOptions): Promise<LoadedService> {
   if (path.extname(file) === ".py") {
     const { loadPythonService } = await import("../runner/python/service.js");
-    return loadPythonService({
+    const service = await loadPythonService({
       file,
       projectDir: path.dirname(file),
       config: opts.config,
@@ -114,7 +130,44 @@ export async function loadService(file: string, opts: LoadServiceOptions): Promi
       log: opts.log,
       keep: opts.runsJobs,
     });
+    return { ...service, source: file };
   }
-  const app = await loadApp(file);
-  return { app, createRunner: () => inProcessRunner(app.definition) };
+  const { run, source } = currentCode(file, opts.log);
+  const app = await loadApp(run);
+  return { app, source, createRunner: () => inProcessRunner(app.definition) };
+}
+
+/**
+ * The file to import: a file `praisonai-svc build` made, while it matches its sources; otherwise the
+ * sources themselves, through tsx, with a warning. Falling back rather than refusing: the code that runs
+ * is always the current code, and the service still starts (a container that refused would restart
+ * forever); it only starts slower, and the warning says how to get the fast start back.
+ */
+function currentCode(file: string, log: JobLogger): { run: string; source: string } {
+  let build: ReturnType<typeof checkBuild>;
+  try {
+    build = checkBuild(file);
+  } catch (error) {
+    throw new CliError(
+      `Could not read what ${file} was compiled from (${(error as Error).message}): run \`praisonai-svc build\` again.`,
+    );
+  }
+  if (!build) return { run: file, source: file };
+  if (build.changed.length === 0) {
+    // Stack traces then name the handlers.ts lines the compiled code came from (dist/handlers.mjs.map).
+    process.setSourceMapsEnabled(true);
+    log.info({ event: "handlers_compiled", file, source: build.entry }, "running the compiled handlers");
+    return { run: file, source: build.entry };
+  }
+  if (!existsSync(build.entry)) {
+    throw new CliError(
+      `${file} was compiled from ${build.entry}, which is gone: run \`praisonai-svc build\` on the handlers file, or pass it to the command.`,
+    );
+  }
+  log.warn(
+    { event: "build_stale", compiled: file, changed: build.changed },
+    `${file} is older than its sources (${build.changed.map((f) => path.basename(f)).join(", ")} changed): ` +
+      `running ${build.entry} through tsx instead; run \`praisonai-svc build\` to start without tsx again`,
+  );
+  return { run: build.entry, source: build.entry };
 }

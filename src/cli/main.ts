@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { PraisonError } from "../errors.js";
 import { ownVersion } from "../own-package.js";
 import { apiCommand } from "./commands/api.js";
+import { buildCommand } from "./commands/build.js";
 import { deployCommand } from "./commands/deploy.js";
 import { drainCommand } from "./commands/drain.js";
 import { logsCommand } from "./commands/logs.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     apiCommand,
     workerCommand,
     newCommand,
+    buildCommand,
     deployCommand,
     logsCommand,
     drainCommand,

@@ -26,6 +26,7 @@ export interface ServiceSetup {
   /** The environment the configuration was read from (with --port applied). */
   env: Record<string, string | undefined>;
   file: string;
+  /** The folder of the handlers file the code comes from (for a compiled dist/handlers.mjs, the project's). */
   projectDir: string;
   log: Logger;
   /** The ServiceApp's version, else the one in the service's package.json. */
@@ -38,15 +39,15 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
   const env = { ...(opts.env ?? process.env) };
   if (opts.port !== undefined) env.PORT = opts.port;
   const config = loadConfig(env);
-  const file = resolveHandlerFile(opts.file);
+  const file = resolveHandlerFile(opts.file, { configured: config.handlers });
   const log = createLogger(config, opts.role);
-  const { app, createRunner } = await loadService(file, {
+  const { app, createRunner, source } = await loadService(file, {
     config,
     env,
     log,
     runsJobs: opts.role === "worker",
   });
-  const version = serviceVersion(app, file);
+  const version = serviceVersion(app, source);
   // Started by the role: the API once it listens, the worker before it polls.
   const telemetry = createTelemetry(config, { service: app.name, version, role: opts.role }, log);
   return {
@@ -55,7 +56,7 @@ export async function setupService(opts: SetupOptions): Promise<ServiceSetup> {
     config,
     env,
     file,
-    projectDir: path.dirname(file),
+    projectDir: path.dirname(source),
     log,
     version,
     telemetry,

@@ -117,6 +117,12 @@ const setting = <T>(env: string, def: string, parse: Parse<T>, doc: string): Set
 export const SETTINGS = {
   port: setting("PORT", "8080", integer(0, 65535), "HTTP port of the API."),
   host: setting("HOST", "0.0.0.0", text, "Address the API listens on."),
+  handlers: setting(
+    "PRAISONAI_SVC_HANDLERS",
+    "",
+    text,
+    "The handlers file a command runs when it names none; empty: `handlers.ts`, then `handlers.js`, then `handlers.py` in the current folder. The scaffolded image sets `dist/handlers.mjs`, compiled by `praisonai-svc build`.",
+  ),
   maxPayloadBytes: setting(
     "PRAISONAI_SVC_MAX_PAYLOAD_BYTES",
     "1048576",

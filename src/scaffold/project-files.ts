@@ -40,7 +40,7 @@ export function packageJson({ name, pkg, praisonaiSvc }: ProjectOptions): string
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** For editors only: nothing is compiled, tsx runs handlers.ts as it is. */
+/** For editors only: tsx runs handlers.ts as it is, and `praisonai-svc build` (esbuild) compiles it for the image. */
 export function tsconfig(): string {
   const config = {
     compilerOptions: {
@@ -58,5 +58,5 @@ export function tsconfig(): string {
 }
 
 export function gitignore(): string {
-  return ["node_modules", ".praisonai-svc", ".env", "*.log", ".venv", "__pycache__", ""].join("\n");
+  return ["node_modules", "dist", ".praisonai-svc", ".env", "*.log", ".venv", "__pycache__", ""].join("\n");
 }

@@ -61,7 +61,7 @@ npx praisonai-svc deploy azure --cors-origins https://your-wordpress.example
 npx praisonai-svc logs --follow                  # API logs; add --worker for the worker's
 \`\`\`
 
-\`deploy\` creates one resource group with a Storage account (queue, poison queue, jobs table, private
+${python ? "" : compileSection()}\`deploy\` creates one resource group with a Storage account (queue, poison queue, jobs table, private
 container whose files are deleted after 30 days), a Log Analytics workspace capped below 500 MB a day,
 Application Insights, and a Container App (API and worker, 1 vCPU / 2 GiB each, 0 to 3 replicas).
 Running it again changes nothing unless the code or the options changed. Review \`azure/main.json\`
@@ -73,9 +73,27 @@ ${dependency.tarball ? vendorSection(dependency.tarball) : ""}## Files
 |---|---|
 | \`${handlers}\` | the service: payload schema${python ? " (a Pydantic model)" : ""} and handler |${python ? "\n| `requirements.txt` | what handlers.py imports; installed into `.venv` locally and `/opt/venv` in the image |" : ""}
 | \`${test}\` | a test of the handler |
-| \`Dockerfile\` | the production image (API by default, \`praisonai-svc worker\` for the worker) |
+| \`Dockerfile\` | the production image (API by default, \`praisonai-svc worker\` for the worker)${python ? "" : "; compiles handlers.ts to `dist/handlers.mjs`"} |
 | \`.env.example\` | every setting with its default |${dependency.tarball ? `\n| \`${dependency.tarball}\` | praisonai-svc itself, packed from the copy that created this project |` : ""}
 | \`azure/\` | written by \`deploy azure\`: the infrastructure template and the names it used |
+`;
+}
+
+/** The image compiles handlers.ts; how to do the same by hand, and what the compiled file needs. */
+function compileSection(): string {
+  return `The image compiles \`handlers.ts\` (and the project files it imports) to \`dist/handlers.mjs\` while it is
+built (\`RUN praisonai-svc build\` in the Dockerfile), so a container starts without compiling TypeScript at
+every cold start. To try the compiled service locally:
+
+\`\`\`sh
+npx praisonai-svc build                          # handlers.ts -> dist/handlers.mjs (+ source map)
+npx praisonai-svc run dist/handlers.mjs
+\`\`\`
+
+Packages stay in \`node_modules\` (each must be in \`dependencies\`: the image installs no devDependencies), and
+\`import.meta.url\` still points at each source file, so files read relative to it are found where they are.
+A \`dist/handlers.mjs\` older than its sources is never run: the sources run through tsx, with a warning.
+
 `;
 }
 

@@ -50,7 +50,8 @@ const SECRET_ENV: [string, string][] = [
 
 /**
  * One container. `settings` are plain (non-secret) environment values; every secret is a secretRef.
- * `command` overrides the image's CMD (e.g. the job layout's `praisonai-svc drain`).
+ * `command` overrides the image's CMD (e.g. the job layout's `praisonai-svc drain`). Commands name no handlers
+ * file: the image's PRAISONAI_SVC_HANDLERS does (the compiled dist/handlers.mjs; unset in a Python image).
  */
 export function container(role: Role, settings: EnvVar[], command?: string[]): Json {
   const env: Json[] = [

@@ -1,0 +1,155 @@
+// `praisonai-svc build`: bundles a handlers file and the project files it imports into one ES module with a
+// source map, leaving packages to node_modules, so that a container starts it without tsx.
+import { readFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import path from "node:path";
+import type { BuildFailure, Loader, Message, Plugin } from "esbuild";
+import { PraisonError } from "../errors.js";
+import { writeManifest } from "./manifest.js";
+
+/** Where the compiled file goes, relative to the handlers file's folder. */
+export const BUILD_DIR = "dist";
+
+/** The handlers file could not be compiled; the message lists esbuild's errors with their file:line. */
+export class BuildError extends PraisonError {
+  constructor(message: string) {
+    super("BUILD_FAILED", message);
+  }
+}
+
+export interface Compiled {
+  /** The compiled file (absolute): `dist/handlers.mjs` beside the handlers file. */
+  outfile: string;
+  /** The project files bundled into it (absolute), the handlers file first. */
+  sources: string[];
+}
+
+/** `.mjs` whatever package.json says: the output is an ES module, and Node loads it as one. */
+export function outfileFor(entry: string): string {
+  return path.join(path.dirname(entry), BUILD_DIR, `${path.basename(entry).replace(/\.[^.]+$/, "")}.mjs`);
+}
+
+export async function compileHandlers(entry: string): Promise<Compiled> {
+  const { build } = await import("esbuild");
+  const projectDir = path.dirname(entry);
+  const outfile = outfileFor(entry);
+  let inputs: string[];
+  try {
+    const result = await build({
+      entryPoints: [entry],
+      outfile,
+      absWorkingDir: projectDir,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      // Linked, without the sources' text: stack traces name handlers.ts lines; the map stays small.
+      sourcemap: "linked",
+      sourcesContent: false,
+      metafile: true,
+      logLevel: "silent",
+      banner: { js: `const ${BUNDLE_URL} = import.meta.url;` },
+      define: Object.fromEntries(
+        Object.entries(FILE_META).map(([meta, name]) => [`import.meta.${meta}`, name]),
+      ),
+      plugins: [packagesStayExternal, ownFileUrls(outfile)],
+    });
+    inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(projectDir, input));
+  } catch (error) {
+    const failure = error as Partial<BuildFailure>;
+    if (!Array.isArray(failure.errors)) throw error;
+    throw new BuildError(
+      `Could not compile ${path.basename(entry)}:\n${failure.errors.map((m) => `  ${describe(m, projectDir)}`).join("\n")}`,
+    );
+  }
+  const sources = [entry, ...inputs.filter((input) => input !== entry)];
+  writeManifest(outfile, entry, sources);
+  return { outfile, sources };
+}
+
+/** `handlers.ts:3:7: Expected ";" but found "x"`. */
+function describe(m: Message, projectDir: string): string {
+  if (!m.location) return m.text;
+  const file = path.relative(projectDir, path.resolve(projectDir, m.location.file));
+  return `${file}:${m.location.line}:${m.location.column + 1}: ${m.text}`;
+}
+
+/**
+ * Packages (bare imports) are imported from node_modules at run time, as under tsx: one copy of
+ * praisonai-svc and zod in the process, and native modules keep working. Each must resolve now, so a
+ * package missing from the image's production install (`npm ci --omit=dev`) fails the image build, not a job.
+ */
+const packagesStayExternal: Plugin = {
+  name: "packages-stay-external",
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === CHECKING || args.kind === "entry-point") return undefined;
+      if (args.path.startsWith(".") || path.isAbsolute(args.path)) return undefined;
+      if (isBuiltin(args.path)) return { path: args.path, external: true };
+      const found = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: CHECKING,
+      });
+      if (found.errors.length === 0) return { path: args.path, external: true };
+      const name = args.path.startsWith("@")
+        ? args.path.split("/").slice(0, 2).join("/")
+        : args.path.split("/")[0];
+      return {
+        errors: [
+          {
+            text: `Cannot find package "${args.path}": install it with \`npm install ${name}\` (a package the handler imports belongs in "dependencies": the image installs no devDependencies).`,
+          },
+        ],
+      };
+    });
+  },
+};
+const CHECKING = Symbol("resolving for the check");
+
+/** The bundle's own URL, taken once at its top (esbuild's banner), from which each file's URL is derived. */
+const BUNDLE_URL = "__praisonai_bundle_url";
+/** What `import.meta.*` becomes in a bundled file: a constant of that file, declared by ownFileUrls. */
+const FILE_META = {
+  url: "__praisonai_url",
+  filename: "__praisonai_filename",
+  dirname: "__praisonai_dirname",
+};
+
+/**
+ * In one bundle every file would share the bundle's import.meta.url, so `new URL("./template.pptx",
+ * import.meta.url)` in handlers.ts would look in dist/. Each project file that uses import.meta gets its
+ * own URL, filename and dirname, relative to the bundle (the image may put the project anywhere); they are
+ * declared on the file's first line, so the source map's line numbers hold.
+ */
+function ownFileUrls(outfile: string): Plugin {
+  return {
+    name: "own-file-urls",
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
+        if (args.path.split(path.sep).includes("node_modules")) return undefined;
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes("import.meta")) return undefined;
+        const relative = path
+          .relative(path.dirname(outfile), args.path)
+          .split(path.sep)
+          .map((segment) => (segment === ".." ? segment : encodeURIComponent(segment)))
+          .join("/");
+        const prelude =
+          `import { fileURLToPath as __praisonai_path } from "node:url"; ` +
+          `import { dirname as __praisonai_parent } from "node:path"; ` +
+          `const ${FILE_META.url} = new URL(${JSON.stringify(relative)}, ${BUNDLE_URL}).href, ` +
+          `${FILE_META.filename} = __praisonai_path(${FILE_META.url}), ` +
+          `${FILE_META.dirname} = __praisonai_parent(${FILE_META.filename}); `;
+        return { contents: prelude + text, loader: loaderFor(args.path) };
+      });
+    },
+  };
+}
+
+function loaderFor(file: string): Loader {
+  const ext = path.extname(file);
+  if (ext === ".tsx" || ext === ".jsx") return ext.slice(1) as Loader;
+  return /^\.[cm]?ts$/.test(ext) ? "ts" : "js";
+}
