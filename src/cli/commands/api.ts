@@ -9,7 +9,7 @@ export function apiCommand(program: Command): void {
   program
     .command("api")
     .description("run the HTTP API only (jobs are processed by `praisonai-svc worker` processes)")
-    .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
+    .argument("[file]", "handlers file (default: handlers.ts, handlers.js, handlers.mjs, then handlers.py)")
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       const setup = await setupService({ file, port: opts.port, role: "api" });

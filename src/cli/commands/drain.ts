@@ -14,7 +14,7 @@ export function drainCommand(program: Command): void {
   program
     .command("drain")
     .description("process queued jobs until the queue stays empty, then exit (the Container Apps job layout)")
-    .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
+    .argument("[file]", "handlers file (default: handlers.ts, handlers.js, handlers.mjs, then handlers.py)")
     .option("--idle <seconds>", "exit after this long with nothing to do", "10")
     .option(
       "--max-runtime <seconds>",

@@ -20,7 +20,7 @@ export function runCommand(program: Command): void {
     .description(
       "run the API and a worker; without AZURE_STORAGE_CONNECTION_STRING, on local storage (Azurite)",
     )
-    .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
+    .argument("[file]", "handlers file (default: handlers.ts, handlers.js, handlers.mjs, then handlers.py)")
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       // Local use: listen on loopback only unless HOST says otherwise (containers run `api`, which keeps 0.0.0.0).

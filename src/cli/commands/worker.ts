@@ -9,7 +9,7 @@ export function workerCommand(program: Command): void {
   program
     .command("worker")
     .description("run the queue worker only; several worker processes may share one storage account")
-    .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
+    .argument("[file]", "handlers file (default: handlers.ts, handlers.js, handlers.mjs, then handlers.py)")
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });
       const connecting = new AbortController();
