@@ -12,6 +12,7 @@ import { type PythonPool, pythonRunner } from "../src/runner/python/pool.js";
 import { PythonProcess } from "../src/runner/python/process.js";
 import { pidAlive, ROOT } from "./support/cli.js";
 import { waitUntil } from "./support/fault-cluster.js";
+import { pythonReporting } from "./support/python.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/python/handlers.py");
 
@@ -260,6 +261,31 @@ describe("starting Python", () => {
       /"\/nonexistent\/python3" was not found: install Python 3\.9 or newer.*PRAISONAI_SVC_PYTHON/,
     );
   });
+
+  it("refuses an interpreter older than 3.9 at the runner's own version check, and takes 3.9.0", async () => {
+    const old = await start(FIXTURE, pythonReporting("3.8.18")).ready.catch((e: unknown) => e);
+    expect(old).toBeInstanceOf(PythonStartError);
+    expect((old as Error).message).toMatch(
+      /"\S+\/python" cannot run handlers\.py: it is Python 3\.8\.18, and praisonai-svc needs 3\.9 or newer\. To fix: install Python 3\.9 or newer \(Debian: apt-get install python3 python3-venv\)/,
+    );
+    // The same shim one minor version up passes the check: the refusal above came from the version alone.
+    const p = start(FIXTURE, pythonReporting("3.9.0"));
+    const info = await p.ready;
+    await p.close(1000);
+    expect(info.python).toBe("3.9.0");
+  }, 30_000);
+
+  it("says when the interpreter is not Python at all, or not an executable file", async () => {
+    const notPython = await start(FIXTURE, "/bin/false").ready.catch((e: unknown) => e);
+    expect(notPython).toBeInstanceOf(PythonStartError);
+    expect((notPython as Error).message).toMatch(
+      /^"\/bin\/false" exited \(exit code 1\) before it had loaded .*handlers\.py: is it Python 3\.9 or newer\? To fix: .*PRAISONAI_SVC_PYTHON.* It wrote nothing on stderr\.$/,
+    );
+    const folder = await start(FIXTURE, tmpdir()).ready.catch((e: unknown) => e);
+    expect((folder as Error).message).toMatch(
+      /^Python interpreter ".*" is not an executable file: install Python 3\.9/,
+    );
+  }, 30_000);
 
   it("shows the author the traceback of a failing import and what to install", async () => {
     const file = tempHandlers("import praisonai_no_such_module\n");

@@ -216,7 +216,8 @@ def _exit_with_parent() -> None:
 def main(argv: list) -> None:
     _exit_with_parent()
     if sys.version_info < MIN_PYTHON:
-        _fatal("version", f"praisonai-svc needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; this is {sys.version.split()[0]}")
+        found = sys.version.split()[0]
+        _fatal("version", f"it is Python {found}, and praisonai-svc needs {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer")
     from ._protocol import read_frame, write_frame
 
     signal.signal(signal.SIGINT, _on_interrupt)
