@@ -69,6 +69,31 @@ describe("praisonai-svc with handlers.py", () => {
       stream: "stdout",
     });
 
+    // Output below sys.stdout (os.write on fds 1 and 2, C's printf, a child process, a last line with no
+    // newline) is logged under its job too.
+    const writes = ["fd1", "fd2", "printf", "child", "partial"];
+    const below = await waitForJob(url, await postJob(url, { mode: "fd", writes }), { timeoutMs: 60_000 });
+    expect(below.status).toBe("done");
+    await worker.waitForOutput(new RegExp(`partial ${below.job_id}`), 10_000);
+    for (const [kind, stream] of [
+      ["fd1", "stdout"],
+      ["fd2", "stderr"],
+      ["printf", "stdout"],
+      ["child", "stdout"],
+      ["partial", "stdout"],
+    ]) {
+      const line = worker
+        .output()
+        .split("\n")
+        .find((l) => l.includes(`"${kind} ${below.job_id}"`));
+      expect(line, kind).toBeDefined();
+      expect(JSON.parse(line as string), kind).toMatchObject({
+        jobId: below.job_id,
+        source: "python",
+        stream,
+      });
+    }
+
     const retried = await waitForJob(url, await postJob(url, { mode: "fail_once" }), { timeoutMs: 60_000 });
     expect(retried).toMatchObject({ status: "done", retry_count: 1 });
 

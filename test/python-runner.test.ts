@@ -67,6 +67,52 @@ describe("the Python runner", () => {
     expect(log.entries).toContainEqual({ level: "info", obj: { source: "python" }, msg: "attempt 1" });
   }, 30_000);
 
+  it("logs output written below sys.stdout (os.write, C printf, a child process) under its job, never the next", async () => {
+    const p = pool();
+    const linesOf = (log: { entries: Entry[] }) =>
+      log.entries
+        .filter((e) => (e.obj as { source?: string }).source === "python")
+        .map((e) => `${e.level} ${e.msg}`);
+    for (let round = 0; round < 20; round++) {
+      const first = job();
+      const writes = ["fd1", "fd2", "printf", "child", "flood"];
+      expect(text((await p.run({ mode: "fd", writes }, first.ctx)).data)).toBe("wrote");
+      const next = job();
+      await p.run({ mode: "pid" }, next.ctx);
+      const id = first.ctx.jobId;
+      const flood = Array.from({ length: 20000 }, (_, i) => `info flood ${i} ${id}`);
+      expect(linesOf(first.log).sort()).toEqual(
+        [`info fd1 ${id}`, `warn fd2 ${id}`, `info printf ${id}`, `info child ${id}`, ...flood].sort(),
+      );
+      expect(linesOf(next.log)).toEqual([]);
+    }
+  }, 60_000);
+
+  it("logs a last line without a newline under its job when the job ends", async () => {
+    const p = pool();
+    const first = job();
+    await p.run({ mode: "fd", writes: ["partial"] }, first.ctx);
+    const next = job();
+    await p.run({ mode: "pid" }, next.ctx);
+    expect(first.log.entries).toContainEqual({
+      level: "info",
+      obj: { source: "python", stream: "stdout" },
+      msg: `partial ${first.ctx.jobId}`,
+    });
+    expect(next.log.entries).toEqual([]);
+  }, 30_000);
+
+  it("keeps the frame pipes out of reach of the handler and its child processes (fds 3 and 4 go nowhere)", async () => {
+    const p = pool();
+    const first = job();
+    const file = await p.run({ mode: "fd", writes: ["frame-fds"] }, first.ctx);
+    expect(text(file.data)).toBe("wrote");
+    expect(first.log.entries.map((e) => e.msg)).toContain("the shell read:");
+    // The process answers the next job: no frame was torn or stolen.
+    const pid = text((await p.run({ mode: "pid" }, job().ctx)).data);
+    expect(text((await p.run({ mode: "pid" }, job().ctx)).data)).toBe(pid);
+  }, 30_000);
+
   it("carries a 100 MB result as raw bytes, intact", async () => {
     const size = 100 * 1024 * 1024;
     const { ctx } = job();

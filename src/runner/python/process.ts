@@ -72,6 +72,10 @@ export class PythonProcess {
   /** The last job whose output has fully arrived, per stream; an answer waits for both. */
   readonly #outputDone = { stdout: 0, stderr: 0 };
   #onOutputDone: (() => void) | undefined;
+  readonly #lines = {
+    stdout: lineSplitter((line) => this.#output("stdout", line)),
+    stderr: lineSplitter((line) => this.#output("stderr", line)),
+  };
 
   constructor(opts: PythonProcessOptions) {
     this.#opts = opts;
@@ -84,14 +88,8 @@ export class PythonProcess {
       detached: true,
     });
     this.exited = new Promise((resolve) => this.#child.once("exit", () => resolve()));
-    this.#child.stdout?.on(
-      "data",
-      lineSplitter((line) => this.#output("stdout", line)),
-    );
-    this.#child.stderr?.on(
-      "data",
-      lineSplitter((line) => this.#output("stderr", line)),
-    );
+    this.#child.stdout?.on("data", (chunk: Buffer) => this.#lines.stdout.push(chunk));
+    this.#child.stderr?.on("data", (chunk: Buffer) => this.#lines.stderr.push(chunk));
     this.ready = new Promise<PythonServiceInfo>((resolve, reject) => {
       let started = false;
       const reader = new FrameReader((frame) => {
@@ -248,6 +246,9 @@ export class PythonProcess {
   #settle(end: (r: Running) => void): void {
     const running = this.#running;
     if (!running) return;
+    // A last line without a newline (os.write, a progress bar) is the job's: logged now, under it.
+    this.#lines.stdout.flush();
+    this.#lines.stderr.flush();
     this.#running = undefined;
     end(running);
     running.finish();
