@@ -42,7 +42,7 @@ function pool(opts: { size?: number; maxJobs?: number; killGraceMs?: number; fil
     killGraceMs: opts.killGraceMs ?? 2000,
   });
   pools.push(p);
-  return p;
+  return Object.assign(p, { log }); // `log`: where output between jobs goes
 }
 
 let n = 0;
@@ -100,6 +100,16 @@ describe("the Python runner", () => {
       msg: `partial ${first.ctx.jobId}`,
     });
     expect(next.log.entries).toEqual([]);
+  }, 30_000);
+
+  it("logs output a child left running writes after its job answered as the process's, not the job's", async () => {
+    const p = pool();
+    const first = job();
+    await p.run({ mode: "fd", writes: ["late"] }, first.ctx);
+    const line = `late ${first.ctx.jobId}`;
+    const late = await waitUntil(() => p.log.entries.find((e) => e.msg === line), 10_000, "the late line");
+    expect(late).toMatchObject({ level: "info", obj: { source: "python", stream: "stdout" } });
+    expect(first.log.entries.map((e) => e.msg)).not.toContain(line);
   }, 30_000);
 
   it("keeps the frame pipes out of reach of the handler and its child processes (fds 3 and 4 go nowhere)", async () => {

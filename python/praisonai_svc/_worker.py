@@ -253,9 +253,15 @@ def _hide_frame_pipes() -> None:
     global IN_FD, OUT_FD
     import fcntl
 
-    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in (IN_FD, OUT_FD)]
-    for fd in moved:
-        os.set_inheritable(fd, False)
+    def move(fd: int) -> int:
+        try:
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD, 100)
+        except OSError:  # a limit of open files at 100 or below: any free descriptor will do
+            return os.dup(fd)  # non-inheritable, as every descriptor Python creates
+        os.set_inheritable(high, False)
+        return high
+
+    moved = [move(fd) for fd in (IN_FD, OUT_FD)]
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (IN_FD, OUT_FD):
         os.dup2(null, fd)
