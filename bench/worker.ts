@@ -37,9 +37,11 @@ export const BULLMQ_METRICS = ["bullmq_jobs_per_s_w1", "bullmq_jobs_per_s_w3", "
 
 export async function measureWorker(ctx: WorkerContext): Promise<void> {
   const { conn, sizes, results } = ctx;
-  const systems: { key: string; system: E2ESystem }[] = [
+  const systems: { key: string; system: E2ESystem; only?: number }[] = [
     { key: "worker", system: oursSystem(conn) },
     { key: "raw", system: rawSystem(conn) },
+    // The raw worker without the history index: what moving its rows costs a job (1 process: latency-bound).
+    { key: "raw_noindex", system: rawSystem(conn, { index: false }), only: 1 },
     // Ours serving the Python original's no-op handler as a handlers.py (the Python runner in the loop).
     { key: "pyhandler", system: oursSystem(conn, path.join(FIXTURES, "noop-handlers.py")) },
   ];
@@ -50,13 +52,14 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   else for (const name of BULLMQ_METRICS) results.unavailable(name, redis);
 
   for (const workers of WORKER_COUNTS) {
+    const here = systems.filter((s) => s.only === undefined || s.only === workers);
     const measured = await runE2E(
-      systems.map((s) => s.system),
+      here.map((s) => s.system),
       workers,
       sizes,
       E2E_TIMEOUT_MS,
     );
-    for (const [k, { key }] of systems.entries()) {
+    for (const [k, { key }] of here.entries()) {
       const { rates, cpuMsPerJob } = measured[k] as E2EResult;
       results.set(`${key}_jobs_per_s_w${workers}`, median(rates));
       results.set(`${key}_cpu_ms_per_job_w${workers}`, median(cpuMsPerJob));
@@ -68,6 +71,7 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   }
   results.ratio("worker_e2e_ratio_w1", "worker_jobs_per_s_w1", "raw_jobs_per_s_w1");
   results.ratio("worker_e2e_ratio", "worker_jobs_per_s_w3", "raw_jobs_per_s_w3");
+  results.ratio("raw_worker_index_cost_ratio", "raw_jobs_per_s_w1", "raw_noindex_jobs_per_s_w1");
   if (ctx.python.ok) {
     results.ratio("python_original_e2e_ratio", "worker_jobs_per_s_w3", "python_jobs_per_s_w3");
     results.ratio("python_handler_e2e_ratio", "pyhandler_jobs_per_s_w3", "python_jobs_per_s_w3");
@@ -112,14 +116,15 @@ function oursSystem(conn: string, file?: string): E2ESystem {
 
 /**
  * The ceiling: one job's storage calls and nothing else, in worker processes of their own
- * (`bench/fixtures/raw-worker.mjs`), fed by the same submissions as ours.
+ * (`bench/fixtures/raw-worker.mjs`), fed by the same submissions as ours; `index: false` leaves the
+ * history-index rows out of the claim and the commit.
  */
-function rawSystem(conn: string): E2ESystem {
+function rawSystem(conn: string, { index = true }: { index?: boolean } = {}): E2ESystem {
   const run = randomUUID();
   let storage: Storage;
   let procs: Proc[] = [];
   return {
-    label: "raw storage calls",
+    label: index ? "raw storage calls" : "raw storage calls without the index",
     async start(workers, onDone) {
       const ns = namespace();
       storage = await ourStorage(conn, ns);
@@ -128,6 +133,7 @@ function rawSystem(conn: string): E2ESystem {
         BENCH_TABLE: ns.table,
         BENCH_QUEUE: ns.queue,
         BENCH_CONTAINER: ns.container,
+        BENCH_INDEX: index ? "1" : "0",
       };
       procs = await startFixtureWorkers("raw worker", "raw-worker.mjs", workers, env, onDone);
     },
