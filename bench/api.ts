@@ -2,8 +2,12 @@
 // route needs made directly (the ceiling), and the Python original's POST /jobs; concurrency 1 and 16.
 import { createHash, randomUUID } from "node:crypto";
 import type { Agent } from "node:http";
+import type { TableEntity, TransactionAction } from "@azure/data-tables";
 import { BlobSASPermissions } from "@azure/storage-blob";
+import { dedupeKeys } from "../src/jobs/submit.js";
 import { freePort } from "../src/local/azurite.js";
+import { PARTITION } from "../src/storage/azure/job-entity.js";
+import { jobRows } from "../src/storage/azure/job-index.js";
 import type { Storage } from "../src/storage/types.js";
 import { type PythonPeer, pythonEnv, startPythonApi } from "./python.js";
 import {
@@ -25,7 +29,6 @@ import { median } from "./support/stats.js";
 const CONCURRENCY = [1, 16] as const;
 /** A window holds at least this many calls per loop (it stretches on a loaded machine; see runLoad). */
 const MIN_CALLS_PER_LOOP = 8;
-const PARTITION = "praison";
 
 export interface ApiContext {
   conn: string;
@@ -37,7 +40,7 @@ export interface ApiContext {
 
 /** One thing under load: an operation by index, and what to do after a POST measurement (empty its queue). */
 interface Target {
-  name: "api" | "raw" | "python" | "api_rate_limited";
+  name: "api" | "raw" | "raw_noindex" | "python" | "api_rate_limited";
   op: "post" | "get";
   /** Concurrencies it is measured at; default both. */
   only?: number;
@@ -76,6 +79,7 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
 
   // Raw: the same SDK calls from this process; POST on a namespace of its own, GET on our seeded rows.
   const rawPost = await rawClients(conn, namespace());
+  const rawPostNoIndex = await rawClients(conn, namespace());
   const rawGet = await rawClients(conn, ours);
 
   const targets: Target[] = [
@@ -85,7 +89,20 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
       call: async () => expectStatus(await postJson(agent, `${url}/jobs`, payload()), 202),
       after: () => oursQueue.clearMessages().then(() => {}),
     },
-    { name: "raw", op: "post", call: () => rawSubmit(rawPost, payload()), after: () => clear(rawPost) },
+    {
+      name: "raw",
+      op: "post",
+      call: () => rawSubmit(rawPost, payload(), { index: true }),
+      after: () => clear(rawPost),
+    },
+    // The same without the four history-index rows: what the index costs a submission (raw_post_index_cost_ratio).
+    {
+      name: "raw_noindex",
+      op: "post",
+      only: 16,
+      call: () => rawSubmit(rawPostNoIndex, payload(), { index: false }),
+      after: () => clear(rawPostNoIndex),
+    },
     {
       name: "api",
       op: "get",
@@ -197,6 +214,15 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
   // At concurrency 1 the ratio is one of latencies: what the HTTP hop and the service add to each request.
   paired("api_post_ratio_c1", "post", 1);
   paired("api_get_ratio_c1", "get", 1);
+  // What the history index costs a submission's storage calls (throughput with ÷ without its rows), paired likewise.
+  const withIndex = samples.get("raw_post_c16") ?? [];
+  const indexCost = (samples.get("raw_noindex_post_c16") ?? []).map(
+    (r, i) => (withIndex[i]?.rps ?? Number.NaN) / r.rps,
+  );
+  results.set("raw_post_index_cost_ratio", median(indexCost));
+  ctx.log(
+    `  ${"raw_post_index_cost_ratio".padEnd(26)} per round: ${indexCost.map((v) => v.toFixed(2)).join(", ")}`,
+  );
   if (ctx.python.ok) {
     results.ratio("python_original_post_ratio", "api_post_rps_c16", "python_post_rps_c16");
   } else {
@@ -223,31 +249,34 @@ const clear = (raw: RawClients) => raw.queue.clearMessages().then(() => {});
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** What POST /jobs stores: one transaction with the job row and its dedupe-key row, then one message. */
-async function rawSubmit(raw: RawClients, payload: unknown): Promise<void> {
+/**
+ * What POST /jobs stores: one transaction with the rows the design needs, then one message. The rows are
+ * built by the store's own pure builder (`jobRows`: the job row and its four history-index rows), plus the
+ * dedupe-key row; `index: false` leaves the index rows out, to price the index on its own.
+ */
+async function rawSubmit(raw: RawClients, payload: unknown, { index }: { index: boolean }): Promise<void> {
   const id = randomUUID();
   const json = JSON.stringify(payload);
   const hash = sha256(json);
   const now = new Date();
+  const [key] = dedupeKeys("", hash);
+  const [row, ...indexRows] = jobRows({
+    id,
+    status: "queued",
+    createdUtc: now,
+    updatedUtc: now,
+    retryCount: 0,
+    attempt: 0,
+    releases: 0,
+    jobHash: hash,
+    owner: "",
+    payload: json,
+    dedupeKeys: [key as string],
+  });
+  const rows = index ? [row, ...indexRows] : [row];
   await raw.table.submitTransaction([
-    [
-      "create",
-      {
-        partitionKey: PARTITION,
-        rowKey: id,
-        Kind: "job",
-        Status: "queued",
-        CreatedUTC: now,
-        UpdatedUTC: now,
-        RetryCount: 0,
-        Attempt: 0,
-        Releases: 0,
-        JobHash: hash,
-        Owner: "",
-        Payload: json,
-      },
-    ],
-    ["create", { partitionKey: PARTITION, rowKey: `key-h${sha256(`\n${hash}`)}`, Kind: "key", JobId: id }],
+    ...rows.map((r): TransactionAction => ["create", r as TableEntity]),
+    ["create", { partitionKey: PARTITION, rowKey: `key-${key}`, Kind: "key", JobId: id }],
   ]);
   await raw.queue.sendMessage(JSON.stringify({ job_id: id }), { messageTimeToLive: -1 });
 }

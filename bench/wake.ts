@@ -4,10 +4,10 @@
 // asleep in its backoff. Pickup = StartedUTC - CreatedUTC from the job row. The baseline is the same with
 // the wake channel off (PRAISONAI_SVC_WAKE_PORT=0): what polling alone gives.
 import path from "node:path";
-import { namespace, ourStorage, serviceEnv } from "./support/azure.js";
+import { type Namespace, namespace, ourStorage, serviceEnv } from "./support/azure.js";
 import { request } from "./support/http.js";
 import type { Mode } from "./support/options.js";
-import { BIN, FIXTURES, sleep, startProcess, waitUntil } from "./support/procs.js";
+import { BIN, FIXTURES, type Proc, sleep, startProcess, waitUntil } from "./support/procs.js";
 import type { Results } from "./support/results.js";
 import { median, percentile } from "./support/stats.js";
 
@@ -56,31 +56,8 @@ async function pickupsWithRun(
 ): Promise<number[]> {
   const ns = namespace();
   const storage = await ourStorage(ctx.conn, ns);
-  let url: string | undefined;
-  let polling = false;
-  const proc = startProcess(
-    "praisonai-svc run",
-    process.execPath,
-    [BIN, "run", path.join(FIXTURES, "noop-handlers.ts"), "--port", "0"],
-    {
-      env: {
-        ...serviceEnv(ctx.conn, ns, extra),
-        PRAISONAI_SVC_POLL_MIN: "1",
-        PRAISONAI_SVC_POLL_MAX: "30",
-        PRAISONAI_SVC_LOG_LEVEL: "info",
-      },
-      onLine(line) {
-        url ??= /API:\s+(http:\/\/\S+)/.exec(line)?.[1];
-        if (line.includes('"msg":"worker polling"')) polling = true;
-      },
-    },
-  );
+  const { proc, url } = await startRun(ctx.conn, ns, extra);
   try {
-    await waitUntil(
-      () => url !== undefined && polling,
-      60_000,
-      () => proc.tail(),
-    );
     await sleep(size.idleMs);
     const out: number[] = [];
     for (let i = 0; i < size.jobs; i++) {
@@ -104,4 +81,47 @@ async function pickupsWithRun(
   } finally {
     await proc.stop();
   }
+}
+
+/**
+ * `praisonai-svc run` (API and worker in one, wake on submit on) on a namespace, at the default polling
+ * (1 s doubling to 30 s); resolves once the API answers and the worker polls. `onLine` sees every line.
+ */
+export async function startRun(
+  conn: string,
+  ns: Namespace,
+  extra: Record<string, string> = {},
+  onLine?: (line: string) => void,
+): Promise<{ proc: Proc; url: string }> {
+  let url: string | undefined;
+  let polling = false;
+  const proc = startProcess(
+    "praisonai-svc run",
+    process.execPath,
+    [BIN, "run", path.join(FIXTURES, "noop-handlers.ts"), "--port", "0"],
+    {
+      env: {
+        ...serviceEnv(conn, ns, extra),
+        PRAISONAI_SVC_POLL_MIN: "1",
+        PRAISONAI_SVC_POLL_MAX: "30",
+        PRAISONAI_SVC_LOG_LEVEL: "info",
+      },
+      onLine(line) {
+        url ??= /API:\s+(http:\/\/\S+)/.exec(line)?.[1];
+        if (line.includes('"msg":"worker polling"')) polling = true;
+        onLine?.(line);
+      },
+    },
+  );
+  try {
+    await waitUntil(
+      () => url !== undefined && polling,
+      60_000,
+      () => proc.tail(),
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return { proc, url: url as string };
 }

@@ -9,10 +9,12 @@ import { type PythonPeer, pythonEnv, pythonSubmit, startPythonWorker } from "./p
 import { measureRunnerOverhead } from "./python-runner.js";
 import { namespace, ourStorage, type RawClients, rawClients, serviceEnv, submit } from "./support/azure.js";
 import { type E2EResult, type E2ESystem, runE2E } from "./support/e2e.js";
+import { request } from "./support/http.js";
 import type { Sizes } from "./support/options.js";
 import { FIXTURES, type Proc, sleep, startFixtureWorkers, startService, waitUntil } from "./support/procs.js";
 import type { Results } from "./support/results.js";
 import { median, percentile } from "./support/stats.js";
+import { startRun } from "./wake.js";
 
 export interface WorkerContext {
   conn: string;
@@ -37,9 +39,11 @@ export const BULLMQ_METRICS = ["bullmq_jobs_per_s_w1", "bullmq_jobs_per_s_w3", "
 
 export async function measureWorker(ctx: WorkerContext): Promise<void> {
   const { conn, sizes, results } = ctx;
-  const systems: { key: string; system: E2ESystem }[] = [
+  const systems: { key: string; system: E2ESystem; only?: number }[] = [
     { key: "worker", system: oursSystem(conn) },
     { key: "raw", system: rawSystem(conn) },
+    // The raw worker without the history index: what moving its rows costs a job (1 process: latency-bound).
+    { key: "raw_noindex", system: rawSystem(conn, { index: false }), only: 1 },
     // Ours serving the Python original's no-op handler as a handlers.py (the Python runner in the loop).
     { key: "pyhandler", system: oursSystem(conn, path.join(FIXTURES, "noop-handlers.py")) },
   ];
@@ -50,13 +54,14 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   else for (const name of BULLMQ_METRICS) results.unavailable(name, redis);
 
   for (const workers of WORKER_COUNTS) {
+    const here = systems.filter((s) => s.only === undefined || s.only === workers);
     const measured = await runE2E(
-      systems.map((s) => s.system),
+      here.map((s) => s.system),
       workers,
       sizes,
       E2E_TIMEOUT_MS,
     );
-    for (const [k, { key }] of systems.entries()) {
+    for (const [k, { key }] of here.entries()) {
       const { rates, cpuMsPerJob } = measured[k] as E2EResult;
       results.set(`${key}_jobs_per_s_w${workers}`, median(rates));
       results.set(`${key}_cpu_ms_per_job_w${workers}`, median(cpuMsPerJob));
@@ -68,6 +73,7 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   }
   results.ratio("worker_e2e_ratio_w1", "worker_jobs_per_s_w1", "raw_jobs_per_s_w1");
   results.ratio("worker_e2e_ratio", "worker_jobs_per_s_w3", "raw_jobs_per_s_w3");
+  results.ratio("raw_worker_index_cost_ratio", "raw_jobs_per_s_w1", "raw_noindex_jobs_per_s_w1");
   if (ctx.python.ok) {
     results.ratio("python_original_e2e_ratio", "worker_jobs_per_s_w3", "python_jobs_per_s_w3");
     results.ratio("python_handler_e2e_ratio", "pyhandler_jobs_per_s_w3", "python_jobs_per_s_w3");
@@ -112,14 +118,15 @@ function oursSystem(conn: string, file?: string): E2ESystem {
 
 /**
  * The ceiling: one job's storage calls and nothing else, in worker processes of their own
- * (`bench/fixtures/raw-worker.mjs`), fed by the same submissions as ours.
+ * (`bench/fixtures/raw-worker.mjs`), fed by the same submissions as ours; `index: false` leaves the
+ * history-index rows out of the claim and the commit.
  */
-function rawSystem(conn: string): E2ESystem {
+function rawSystem(conn: string, { index = true }: { index?: boolean } = {}): E2ESystem {
   const run = randomUUID();
   let storage: Storage;
   let procs: Proc[] = [];
   return {
-    label: "raw storage calls",
+    label: index ? "raw storage calls" : "raw storage calls without the index",
     async start(workers, onDone) {
       const ns = namespace();
       storage = await ourStorage(conn, ns);
@@ -128,6 +135,7 @@ function rawSystem(conn: string): E2ESystem {
         BENCH_TABLE: ns.table,
         BENCH_QUEUE: ns.queue,
         BENCH_CONTAINER: ns.container,
+        BENCH_INDEX: index ? "1" : "0",
       };
       procs = await startFixtureWorkers("raw worker", "raw-worker.mjs", workers, env, onDone);
     },
@@ -172,7 +180,12 @@ async function measurePickup(ctx: WorkerContext): Promise<void> {
   const { conn, sizes, results } = ctx;
   const run = randomUUID();
 
-  const busy = await withWorker(conn, {}, async (storage, done) => {
+  // As jobs really arrive: POST /jobs to `praisonai-svc run`, whose API wakes its worker on each submission.
+  const busy = await busyPickupThroughRun(conn, sizes.pickupBusyJobs, run);
+  results.set("pickup_busy_p50_ms", median(busy));
+  results.set("pickup_busy_p99_ms", percentile(busy, 99));
+  // Polling alone: a lone worker fed from this process, nothing to wake it (each wait up to POLL_MIN).
+  const polled = await withWorker(conn, {}, async (storage, done) => {
     const ids: string[] = [];
     for (let i = 0; i < sizes.pickupBusyJobs; i++) {
       ids.push((await submit(storage, { busy: i, run })).id);
@@ -185,8 +198,8 @@ async function measurePickup(ctx: WorkerContext): Promise<void> {
     );
     return pickups(storage, ids);
   });
-  results.set("pickup_busy_p50_ms", median(busy));
-  results.set("pickup_busy_p99_ms", percentile(busy, 99));
+  results.set("pickup_busy_polling_p50_ms", median(polled));
+  results.set("pickup_busy_polling_p99_ms", percentile(polled, 99));
 
   const pollMaxS = sizes.pickupIdlePollMaxS;
   const idle = await withWorker(
@@ -213,8 +226,38 @@ async function measurePickup(ctx: WorkerContext): Promise<void> {
   results.set("pickup_backoff_max_ms", Math.max(...idle));
   results.set("pickup_backoff_poll_max_ms", pollMaxS * 1000);
   ctx.log(
-    `  pickup busy ${busy.map((v) => v.toFixed(0)).join(", ")} ms; after idle ${idle.map((v) => v.toFixed(0)).join(", ")} ms`,
+    `  pickup busy (run, wake on submit) ${busy.map((v) => v.toFixed(0)).join(", ")} ms; ` +
+      `polling only ${polled.map((v) => v.toFixed(0)).join(", ")} ms; after idle ${idle.map((v) => v.toFixed(0)).join(", ")} ms`,
   );
+}
+
+/** Pickup of `jobs` jobs posted 200 ms apart to a `praisonai-svc run` (API and worker, wake on submit). */
+async function busyPickupThroughRun(conn: string, jobs: number, run: string): Promise<number[]> {
+  const ns = namespace();
+  const storage = await ourStorage(conn, ns);
+  const { proc, url } = await startRun(conn, ns);
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < jobs; i++) {
+      const res = await request(undefined, "POST", `${url}/jobs`, JSON.stringify({ busy: i, run }), {
+        "content-type": "application/json",
+      });
+      if (res.status !== 202) throw new Error(`POST /jobs answered ${res.status}: ${res.body.slice(0, 300)}`);
+      ids.push((JSON.parse(res.body) as { job_id: string }).job_id);
+      await sleep(200);
+    }
+    const deadline = performance.now() + 60_000;
+    for (;;) {
+      const rows = await Promise.all(ids.map((id) => storage.jobs.get(id)));
+      if (rows.every((job) => job?.status === "done")) break;
+      if (performance.now() > deadline)
+        throw new Error(`busy pickup through run: not all ${jobs} jobs done in 60 s:\n${proc.tail()}`);
+      await sleep(100);
+    }
+    return await pickups(storage, ids);
+  } finally {
+    await proc.stop();
+  }
 }
 
 async function withWorker<T>(

@@ -3,4 +3,6 @@
 "use strict";
 const script = process.argv.splice(2, 1)[0];
 if (process.connected) process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+// Its garbage collector would otherwise freeze it for seconds to minutes after a few thousand messages.
+require("./azurite-batch-gc.cjs").batchExtentDeletes(script);
 require(script);

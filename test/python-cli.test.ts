@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../src/local/azurite.js";
 import { postJob, ROOT, runCli, startApiProcess, waitForJob } from "./support/cli.js";
+import { pythonReporting } from "./support/python.js";
 import { isolatedEnv } from "./support/storage.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/python/handlers.py");
@@ -68,6 +69,31 @@ describe("praisonai-svc with handlers.py", () => {
       stream: "stdout",
     });
 
+    // Output below sys.stdout (os.write on fds 1 and 2, C's printf, a child process, a last line with no
+    // newline) is logged under its job too.
+    const writes = ["fd1", "fd2", "printf", "child", "partial"];
+    const below = await waitForJob(url, await postJob(url, { mode: "fd", writes }), { timeoutMs: 60_000 });
+    expect(below.status).toBe("done");
+    await worker.waitForOutput(new RegExp(`partial ${below.job_id}`), 10_000);
+    for (const [kind, stream] of [
+      ["fd1", "stdout"],
+      ["fd2", "stderr"],
+      ["printf", "stdout"],
+      ["child", "stdout"],
+      ["partial", "stdout"],
+    ]) {
+      const line = worker
+        .output()
+        .split("\n")
+        .find((l) => l.includes(`"${kind} ${below.job_id}"`));
+      expect(line, kind).toBeDefined();
+      expect(JSON.parse(line as string), kind).toMatchObject({
+        jobId: below.job_id,
+        source: "python",
+        stream,
+      });
+    }
+
     const retried = await waitForJob(url, await postJob(url, { mode: "fail_once" }), { timeoutMs: 60_000 });
     expect(retried).toMatchObject({ status: "done", retry_count: 1 });
 
@@ -98,15 +124,31 @@ describe("praisonai-svc with handlers.py", () => {
     expect(out).toMatch(/Traceback \(most recent call last\):[\s\S]*handlers\.py", line 2/);
   }, 60_000);
 
-  it("says what to do when PRAISONAI_SVC_PYTHON names no interpreter", async () => {
-    const dir = pythonProject();
-    const proc = runCli(["worker"], {
-      cwd: dir,
-      env: isolatedEnv({ PRAISONAI_SVC_PYTHON: "/opt/none/python9" }),
-    });
-    expect(await proc.exited).toBe(1);
-    expect(proc.output().trim()).toMatch(
-      /^praisonai-svc: Python interpreter "\/opt\/none\/python9" was not found: install Python 3\.9 or newer/,
-    );
-  }, 60_000);
+  it.each([
+    [
+      "is Python 3.8",
+      () => pythonReporting("3.8.18"),
+      /cannot run handlers\.py: it is Python 3\.8\.18, and praisonai-svc needs 3\.9 or newer/,
+    ],
+    [
+      "is not Python (/bin/false)",
+      () => "/bin/false",
+      /"\/bin\/false" exited \(exit code 1\) before it had loaded .*: is it Python 3\.9 or newer\?/,
+    ],
+    ["does not exist", () => "/opt/none/python9", /Python interpreter "\/opt\/none\/python9" was not found/],
+  ])(
+    "exits 1 with what to install, and no stack trace, when PRAISONAI_SVC_PYTHON %s",
+    async (_what, python, says) => {
+      const dir = pythonProject();
+      const proc = runCli(["worker"], { cwd: dir, env: isolatedEnv({ PRAISONAI_SVC_PYTHON: python() }) });
+      expect(await proc.exited).toBe(1);
+      const out = proc.output().trim();
+      expect(out).toMatch(new RegExp(`^praisonai-svc: .*${says.source}`));
+      expect(out).toMatch(
+        /install Python 3\.9 or newer \(Debian: apt-get install python3 python3-venv\).*PRAISONAI_SVC_PYTHON/,
+      );
+      expect(out).not.toMatch(/\n\s+at |Error:|Traceback/);
+    },
+    60_000,
+  );
 });

@@ -12,6 +12,7 @@ import { type PythonPool, pythonRunner } from "../src/runner/python/pool.js";
 import { PythonProcess } from "../src/runner/python/process.js";
 import { pidAlive, ROOT } from "./support/cli.js";
 import { waitUntil } from "./support/fault-cluster.js";
+import { pythonReporting } from "./support/python.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/python/handlers.py");
 
@@ -41,7 +42,7 @@ function pool(opts: { size?: number; maxJobs?: number; killGraceMs?: number; fil
     killGraceMs: opts.killGraceMs ?? 2000,
   });
   pools.push(p);
-  return p;
+  return Object.assign(p, { log }); // `log`: where output between jobs goes
 }
 
 let n = 0;
@@ -64,6 +65,62 @@ describe("the Python runner", () => {
       msg: `making Deck for ${ctx.jobId}`,
     });
     expect(log.entries).toContainEqual({ level: "info", obj: { source: "python" }, msg: "attempt 1" });
+  }, 30_000);
+
+  it("logs output written below sys.stdout (os.write, C printf, a child process) under its job, never the next", async () => {
+    const p = pool();
+    const linesOf = (log: { entries: Entry[] }) =>
+      log.entries
+        .filter((e) => (e.obj as { source?: string }).source === "python")
+        .map((e) => `${e.level} ${e.msg}`);
+    for (let round = 0; round < 20; round++) {
+      const first = job();
+      const writes = ["fd1", "fd2", "printf", "child", "flood"];
+      expect(text((await p.run({ mode: "fd", writes }, first.ctx)).data)).toBe("wrote");
+      const next = job();
+      await p.run({ mode: "pid" }, next.ctx);
+      const id = first.ctx.jobId;
+      const flood = Array.from({ length: 20000 }, (_, i) => `info flood ${i} ${id}`);
+      expect(linesOf(first.log).sort()).toEqual(
+        [`info fd1 ${id}`, `warn fd2 ${id}`, `info printf ${id}`, `info child ${id}`, ...flood].sort(),
+      );
+      expect(linesOf(next.log)).toEqual([]);
+    }
+  }, 60_000);
+
+  it("logs a last line without a newline under its job when the job ends", async () => {
+    const p = pool();
+    const first = job();
+    await p.run({ mode: "fd", writes: ["partial"] }, first.ctx);
+    const next = job();
+    await p.run({ mode: "pid" }, next.ctx);
+    expect(first.log.entries).toContainEqual({
+      level: "info",
+      obj: { source: "python", stream: "stdout" },
+      msg: `partial ${first.ctx.jobId}`,
+    });
+    expect(next.log.entries).toEqual([]);
+  }, 30_000);
+
+  it("logs output a child left running writes after its job answered as the process's, not the job's", async () => {
+    const p = pool();
+    const first = job();
+    await p.run({ mode: "fd", writes: ["late"] }, first.ctx);
+    const line = `late ${first.ctx.jobId}`;
+    const late = await waitUntil(() => p.log.entries.find((e) => e.msg === line), 10_000, "the late line");
+    expect(late).toMatchObject({ level: "info", obj: { source: "python", stream: "stdout" } });
+    expect(first.log.entries.map((e) => e.msg)).not.toContain(line);
+  }, 30_000);
+
+  it("keeps the frame pipes out of reach of the handler and its child processes (fds 3 and 4 go nowhere)", async () => {
+    const p = pool();
+    const first = job();
+    const file = await p.run({ mode: "fd", writes: ["frame-fds"] }, first.ctx);
+    expect(text(file.data)).toBe("wrote");
+    expect(first.log.entries.map((e) => e.msg)).toContain("the shell read:");
+    // The process answers the next job: no frame was torn or stolen.
+    const pid = text((await p.run({ mode: "pid" }, job().ctx)).data);
+    expect(text((await p.run({ mode: "pid" }, job().ctx)).data)).toBe(pid);
   }, 30_000);
 
   it("carries a 100 MB result as raw bytes, intact", async () => {
@@ -260,6 +317,31 @@ describe("starting Python", () => {
       /"\/nonexistent\/python3" was not found: install Python 3\.9 or newer.*PRAISONAI_SVC_PYTHON/,
     );
   });
+
+  it("refuses an interpreter older than 3.9 at the runner's own version check, and takes 3.9.0", async () => {
+    const old = await start(FIXTURE, pythonReporting("3.8.18")).ready.catch((e: unknown) => e);
+    expect(old).toBeInstanceOf(PythonStartError);
+    expect((old as Error).message).toMatch(
+      /"\S+\/python" cannot run handlers\.py: it is Python 3\.8\.18, and praisonai-svc needs 3\.9 or newer\. To fix: install Python 3\.9 or newer \(Debian: apt-get install python3 python3-venv\)/,
+    );
+    // The same shim one minor version up passes the check: the refusal above came from the version alone.
+    const p = start(FIXTURE, pythonReporting("3.9.0"));
+    const info = await p.ready;
+    await p.close(1000);
+    expect(info.python).toBe("3.9.0");
+  }, 30_000);
+
+  it("says when the interpreter is not Python at all, or not an executable file", async () => {
+    const notPython = await start(FIXTURE, "/bin/false").ready.catch((e: unknown) => e);
+    expect(notPython).toBeInstanceOf(PythonStartError);
+    expect((notPython as Error).message).toMatch(
+      /^"\/bin\/false" exited \(exit code 1\) before it had loaded .*handlers\.py: is it Python 3\.9 or newer\? To fix: .*PRAISONAI_SVC_PYTHON.* It wrote nothing on stderr\.$/,
+    );
+    const folder = await start(FIXTURE, tmpdir()).ready.catch((e: unknown) => e);
+    expect((folder as Error).message).toMatch(
+      /^Python interpreter ".*" is not an executable file: install Python 3\.9/,
+    );
+  }, 30_000);
 
   it("shows the author the traceback of a failing import and what to install", async () => {
     const file = tempHandlers("import praisonai_no_such_module\n");

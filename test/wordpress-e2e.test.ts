@@ -14,7 +14,7 @@ import { freePort } from "../src/local/azurite.js";
 import { createJwtVerifier, parseJwtPublicKey } from "../src/security/jwt.js";
 import { buildWidget, zipPlugin } from "../wordpress/build.js";
 import { launchChromium, logIn, type Received, recordTraffic } from "./support/browser.js";
-import { type CliProcess, ROOT, runCli, waitForHealth } from "./support/cli.js";
+import { type CliProcess, ROOT, runCli, waitForHealth, waitForJob } from "./support/cli.js";
 import { readPptx } from "./support/pptx.js";
 import { SCREENSHOTS_DIR } from "./support/screenshots.js";
 import { startStandalonePage } from "./support/standalone-page.js";
@@ -24,6 +24,8 @@ import { contrastRatios, downloadPptx, restFromPage, watchAnnouncements } from "
 
 const run = promisify(execFile);
 const HANDLERS = "examples/ppt/handlers.ts";
+/** Works in steps, reporting progress, and stops when cancelled: for the progress bar and Stop. */
+const STEPS_HANDLERS = "test/fixtures/handlers/steps.ts";
 const SAMPLE_YAML = () => readFile(path.join(ROOT, "examples/ppt/sample.yaml"), "utf8");
 const API_KEY = `wpe2e${randomBytes(16).toString("hex")}`;
 const JWT_SECRET = randomBytes(32).toString("hex");
@@ -36,10 +38,12 @@ let servicePort: number;
 let serviceUrl: string;
 let serviceEnv: Record<string, string>;
 let service: CliProcess | undefined;
+let stepsService: CliProcess | undefined;
+let stepsUrl: string;
 let standalone: Awaited<ReturnType<typeof startStandalonePage>>;
 const received: Received[] = [];
 const contexts: BrowserContext[] = [];
-const jobs: { alice?: string; direct?: string } = {};
+const jobs: { alice?: string; direct?: string; stopped?: string; stoppedDirect?: string } = {};
 
 async function startService(role: "run" | "api" = "run"): Promise<void> {
   service = runCli([role, HANDLERS, "--port", String(servicePort)], { env: serviceEnv, keep: true });
@@ -92,12 +96,28 @@ describe("the WordPress plugin on a real WordPress", () => {
       PRAISONAI_SVC_POLL_MAX: "0.5",
     });
     await startService();
+    const stepsPort = await freePort();
+    stepsUrl = `http://127.0.0.1:${stepsPort}`;
+    stepsService = runCli(["run", STEPS_HANDLERS, "--port", String(stepsPort)], {
+      // Its own table, queue and container; the same credentials and origins as the PPT service.
+      env: isolatedEnv({
+        ...Object.fromEntries(Object.entries(serviceEnv).filter(([k]) => !/TABLE|QUEUE|CONTAINER/.test(k))),
+        // A running job's worker notices the cancel within half a second (default 5 s).
+        PRAISONAI_SVC_CANCEL_CHECK: "0.5",
+      }),
+      keep: true,
+    });
+    await waitForHealth(stepsUrl, stepsService, 30_000);
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await chromium?.close();
     await stopService();
+    if (stepsService) {
+      stepsService.kill("SIGTERM");
+      await stepsService.exited;
+    }
     await standalone?.close();
     await site?.stop();
   }, 60_000);
@@ -490,6 +510,156 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(standalone.csp()).toContain("script-src 'self'");
   }, 90_000);
 
+  it("shows a running job's progress and stops it with the keyboard: cancelled in the widget, the service and the history", async () => {
+    const admin = await userPage("admin");
+    const settings = `${site.url}/wp-admin/options-general.php?page=praisonai-svc`;
+    await admin.goto(settings);
+    await admin.fill("#praisonai-3-name", "steps");
+    await admin.fill("#praisonai-3-label", "Steps");
+    await admin.fill("#praisonai-3-base_url", stepsUrl);
+    await admin.fill("#praisonai-3-api_key", API_KEY);
+    await Promise.all([admin.waitForLoadState("load"), admin.click("#submit")]);
+    await admin.goto(settings);
+    await admin.fill("#praisonai-4-name", "steps-direct");
+    await admin.fill("#praisonai-4-label", "Steps (direct)");
+    await admin.fill("#praisonai-4-base_url", stepsUrl);
+    await admin.selectOption("#praisonai-4-mode", "direct");
+    await admin.fill("#praisonai-4-jwt_secret", JWT_SECRET);
+    await Promise.all([admin.waitForLoadState("load"), admin.click("#submit")]);
+
+    const page = await userPage("alice");
+    await page.goto(pageUrl(site.pages.steps));
+    const proxy = page.locator(".praisonai-chat").nth(0);
+    await proxy.locator(".praisonai-chat__input").fill('{"steps": 10, "step_ms": 1500, "run": "stop"}');
+    await proxy.locator(".praisonai-chat__send").click();
+    const message = proxy.locator(".praisonai-chat__message");
+    await message.locator(".praisonai-chat__stop").waitFor();
+    // The bar moves: at least two distinct fractions show in the DOM while the job runs.
+    const fractions = await page.waitForFunction(
+      () => {
+        const w = window as unknown as { __fractions?: Set<string> };
+        w.__fractions ??= new Set();
+        const bar = document
+          .querySelectorAll(".praisonai-chat")[0]
+          ?.querySelector(".praisonai-chat__progress");
+        const f = bar?.getAttribute("data-fraction");
+        if (f) w.__fractions.add(f);
+        return w.__fractions.size >= 2 ? [...w.__fractions] : false;
+      },
+      undefined,
+      { polling: 100, timeout: 30_000 },
+    );
+    const seen = ((await fractions.jsonValue()) as string[]).map(Number);
+    expect(new Set(seen).size).toBeGreaterThanOrEqual(2);
+    for (const f of seen) expect(f).toBeLessThan(1);
+    expect(await message.getAttribute("data-status")).toBe("processing");
+    const bar = message.locator(".praisonai-chat__progress progress");
+    expect(await bar.getAttribute("aria-label")).toBe("Progress of request 1");
+    expect(await bar.getAttribute("aria-valuetext")).toMatch(/^\d+ % · Step \d+ of 10$/);
+    expect(await message.locator(".praisonai-chat__progress-text").textContent()).toMatch(/Step \d+ of 10/);
+    await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "wordpress-progress.png"), fullPage: true });
+
+    // Without the nonce, WordPress does not count the cookie: the site does not know whose job it is.
+    const noNonce = await page.evaluate(
+      async ({ base, id }) =>
+        (await fetch(`${base}/?rest_route=/praisonai/v1/jobs/${id}`, { method: "DELETE" })).status,
+      { base: site.url, id: await message.getAttribute("data-job-id") },
+    );
+    expect([401, 404]).toContain(noNonce);
+    expect(await message.getAttribute("data-status")).toBe("processing");
+
+    // Stop, by keyboard.
+    const stop = message.locator(".praisonai-chat__stop");
+    expect(await stop.getAttribute("aria-label")).toBe("Stop request 1");
+    await stop.focus();
+    await page.keyboard.press("Enter");
+    await proxy.locator('.praisonai-chat__message[data-status="cancelled"]').waitFor({ timeout: 15_000 });
+    expect(await message.locator(".praisonai-chat__status").textContent()).toBe("Cancelled");
+    expect(await message.locator(".praisonai-chat__stop").count()).toBe(0);
+    expect(await message.locator(".praisonai-chat__progress").count()).toBe(0);
+    const id = (await message.getAttribute("data-job-id")) as string;
+    jobs.stopped = id;
+    const inService = (await (
+      await fetch(`${stepsUrl}/jobs/${id}`, { headers: { "X-API-Key": API_KEY } })
+    ).json()) as { status: string };
+    expect(inService.status).toBe("cancelled");
+    // The other widget on the page is untouched.
+    expect(await page.locator(".praisonai-chat").nth(1).locator(".praisonai-chat__message").count()).toBe(0);
+
+    // Another user may not stop it (404, as for reading it).
+    const bob = await userPage("bob");
+    await bob.goto(pageUrl(site.pages.steps));
+    const refused = await restFromPage(bob, `jobs/${id}`, { method: "DELETE" });
+    expect(refused.status).toBe(404);
+
+    await admin.goto(`${site.url}/wp-admin/tools.php?page=praisonai-svc-jobs&status=cancelled`);
+    expect(await admin.textContent("table.wp-list-table")).toContain(id);
+  }, 90_000);
+
+  it("shows the result with a note when the job finished before Stop reached it (409)", async () => {
+    const page = await userPage("alice");
+    await page.goto(pageUrl(site.pages.steps));
+    // Hold the widget's status reads (a slow network), so it still offers Stop after the job is done.
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route(
+      (url) => /\/praisonai\/v1\/jobs\/[0-9a-f-]{36}(&|$)/.test(decodeURIComponent(url.toString())),
+      async (route) => {
+        if (route.request().method() === "GET") await released;
+        await route.continue();
+      },
+    );
+    const proxy = page.locator(".praisonai-chat").nth(0);
+    await proxy.locator(".praisonai-chat__input").fill('{"steps": 1, "step_ms": 0, "run": "409"}');
+    await proxy.locator(".praisonai-chat__send").click();
+    const message = proxy.locator(".praisonai-chat__message");
+    await message.locator(".praisonai-chat__stop").waitFor();
+    const id = (await message.getAttribute("data-job-id")) as string;
+    await waitForJob(stepsUrl, id, { headers: { "X-API-Key": API_KEY } });
+    const cancel = page.waitForResponse((r) => r.request().method() === "DELETE");
+    await message.locator(".praisonai-chat__stop").click();
+    expect((await cancel).status()).toBe(409);
+    release();
+    await proxy.locator('.praisonai-chat__message[data-status="done"]').waitFor({ timeout: 15_000 });
+    expect(await message.locator(".praisonai-chat__note").textContent()).toBe(
+      "It finished before it could be stopped.",
+    );
+    expect(await message.locator(".praisonai-chat__download").textContent()).toBe("Download steps.txt");
+    expect(await message.locator(".praisonai-chat__stop").count()).toBe(0);
+  }, 60_000);
+
+  it("in direct mode, shows progress and stops the job with the WordPress token; the history records it", async () => {
+    const page = await userPage("alice");
+    const deletes: { url: string; auth?: string }[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "DELETE") deletes.push({ url: r.url(), auth: r.headers().authorization });
+    });
+    await page.goto(pageUrl(site.pages.steps));
+    const direct = page.locator(".praisonai-chat").nth(1);
+    await direct.locator(".praisonai-chat__input").fill('{"steps": 10, "step_ms": 1500, "run": "direct"}');
+    await direct.locator(".praisonai-chat__send").click();
+    const message = direct.locator(".praisonai-chat__message");
+    await message.locator(".praisonai-chat__progress:not([hidden])").waitFor({ timeout: 30_000 });
+    await message.locator(".praisonai-chat__stop").click();
+    await direct.locator('.praisonai-chat__message[data-status="cancelled"]').waitFor({ timeout: 15_000 });
+    const id = (await message.getAttribute("data-job-id")) as string;
+    jobs.stoppedDirect = id;
+    expect(deletes).toEqual([{ url: `${stepsUrl}/jobs/${id}`, auth: expect.stringMatching(/^Bearer /) }]);
+    // The widget reports the finished job; the site reads it with alice's token and records it.
+    const admin = await userPage("admin");
+    await expect
+      .poll(
+        async () => {
+          await admin.goto(`${site.url}/wp-admin/tools.php?page=praisonai-svc-jobs&status=cancelled`);
+          return admin.textContent("table.wp-list-table");
+        },
+        { timeout: 15_000 },
+      )
+      .toContain(id);
+  }, 90_000);
+
   it("shows every job in Tools → PraisonAI jobs, filterable, with downloads; usage analytics with a chart and CSV", async () => {
     const page = await userPage("admin");
     await page.goto(`${site.url}/wp-admin/tools.php?page=praisonai-svc-jobs`);
@@ -509,7 +679,7 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(directRows).toHaveLength(1);
     expect(directRows[0]).toContain(jobs.direct as string);
 
-    await page.goto(`${site.url}/wp-admin/tools.php?page=praisonai-svc-jobs&status=done`);
+    await page.goto(`${site.url}/wp-admin/tools.php?page=praisonai-svc-jobs&status=done&service=ppt`);
     const link = page.locator("table.wp-list-table tbody tr a").first();
     const pptx = await readPptx(await downloadPptx(page, "table.wp-list-table tbody tr a >> nth=0"));
     expect(pptx.slides.length).toBeGreaterThan(1);
@@ -526,18 +696,26 @@ describe("the WordPress plugin on a real WordPress", () => {
   }, 60_000);
 
   it("passes the plugin's PHPUnit suite against this WordPress and the running service", async () => {
-    const { stdout } = await run("phpunit", ["-c", path.join(ROOT, "wordpress/tests/phpunit.xml")], {
-      env: {
-        ...process.env,
-        ...site.env,
-        PRAISONAI_TEST_SERVICE_URL: serviceUrl,
-        PRAISONAI_TEST_API_KEY: API_KEY,
-        PRAISONAI_TEST_JWT_SECRET: JWT_SECRET,
+    const { stdout } = await run(
+      "phpunit",
+      ["--testdox", "-c", path.join(ROOT, "wordpress/tests/phpunit.xml")],
+      {
+        env: {
+          ...process.env,
+          ...site.env,
+          PRAISONAI_TEST_SERVICE_URL: serviceUrl,
+          PRAISONAI_TEST_API_KEY: API_KEY,
+          PRAISONAI_TEST_JWT_SECRET: JWT_SECRET,
+          PRAISONAI_TEST_STEPS_URL: stepsUrl,
+        },
       },
-    }).catch((e: { stdout: string; stderr: string }) => {
+    ).catch((e: { stdout: string; stderr: string }) => {
       throw new Error(`phpunit failed:\n${e.stdout}\n${e.stderr}`);
     });
     expect(stdout).toMatch(/OK \(\d+ tests?, \d+ assertions?\)/);
+    // The Stop route's cases ran against the steps service (configured by the progress test above).
+    expect(stdout).toContain("Only the owner stops a job and the history records it cancelled");
+    expect(stdout).toContain("A job that finished first answers 409 and is recorded as it ended");
   }, 120_000);
 
   it("issues RS256 tokens that the service's own verifier accepts unchanged", async () => {

@@ -1,7 +1,7 @@
 // Every process the benchmark starts goes through here, so each one is stopped by its pid at the end,
 // also when a measurement fails or the run is interrupted.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -46,8 +46,10 @@ export function startProcess(name: string, command: string, args: string[], opts
     stdio: ["ignore", opts.quiet ? "ignore" : "pipe", "pipe"],
   });
   let tail = "";
+  const logFile = processLog(name, child.pid);
   const onLine = (line: string) => {
     tail = `${tail}${line}\n`.slice(-4000);
+    if (logFile) appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
     opts.onLine?.(line);
   };
   for (const stream of [child.stdout, child.stderr]) {
@@ -73,6 +75,17 @@ export function startProcess(name: string, command: string, args: string[], opts
   running.add(proc);
   void exited.then(() => running.delete(proc));
   return proc;
+}
+
+/**
+ * With BENCH_LOG_DIR set, every line a process prints (with the time it was read) goes to a file of its own
+ * there, `<name>-<pid>.log`: to find out afterwards what a worker did while a job waited.
+ */
+function processLog(name: string, pid: number | undefined): string | undefined {
+  const dir = process.env.BENCH_LOG_DIR;
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name.replace(/[^\w.-]+/g, "_")}-${pid ?? "x"}.log`);
 }
 
 /** Stops every process still running (in parallel; each by its own pid). */

@@ -2,6 +2,9 @@
 
     python -m praisonai_svc._worker /path/to/handlers.py     (fd 3: frames in, fd 4: frames out)
 
+It moves the frame pipes to high, close-on-exec descriptors at once (fds 3 and 4 become /dev/null), and
+the handler's stdout/stderr (fds 1 and 2, whoever writes them) become log lines of the job.
+
 Cancellation (timeout, shutdown) arrives as SIGINT: the job's `cancelled` event is set and the handler
 gets a KeyboardInterrupt; if it does not stop within the grace period, Node kills this process.
 """
@@ -12,7 +15,7 @@ import os
 import signal
 import sys
 import traceback
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 MIN_PYTHON = (3, 9)
 IN_FD, OUT_FD = 3, 4
@@ -168,12 +171,43 @@ class _Tracked:
 _streams = {"stdout": (_Tracked(sys.stdout), 1), "stderr": (_Tracked(sys.stderr), 2)}
 
 
+def _unread(fd: int) -> bool:
+    """Whether the pipe still holds bytes Node has not read: output written below sys.stdout (os.write, a C
+    library, a child process) that Node might otherwise read after the answer. What Node has read, it has
+    already logged under the job. Linux answers FIONREAD on a pipe's write end; elsewhere assume there is."""
+    if _fionread is None:
+        return True
+    try:
+        return _fionread(fd) > 0
+    except OSError:
+        return False  # not a pipe any more (the handler closed or replaced it): nothing to wait for
+
+
+def _make_fionread() -> Optional[Callable[[int], int]]:
+    if not sys.platform.startswith("linux"):
+        return None
+    import array
+    import fcntl
+    import termios
+
+    def fionread(fd: int) -> int:
+        count = array.array("i", [0])
+        fcntl.ioctl(fd, termios.FIONREAD, count, True)
+        return count[0]
+
+    return fionread
+
+
+_fionread = _make_fionread()
+
+
 def _mark_output_end(seq: int) -> list:
-    """Ends the job's output on the streams it wrote to, so Node logs every print under the job before it
-    answers; a job that printed nothing costs nothing. Returns the streams Node should wait for."""
+    """Ends the job's output on the streams it wrote to, so Node logs every line under the job before it
+    answers; a job whose output Node has already read costs two ioctl calls. Returns the streams Node
+    should wait for."""
     marked = []
     for name, (tracked, fd) in _streams.items():
-        if not tracked.used:
+        if not tracked.used and not _unread(fd):
             continue
         tracked.used = False
         try:
@@ -213,10 +247,34 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="praisonai-svc-parent-watch", daemon=True).start()
 
 
+def _hide_frame_pipes() -> None:
+    """Moves the frame pipes off fds 3 and 4 to close-on-exec descriptors, with /dev/null in their place: a
+    handler or a child process (os.system, a shell script using fd 4) that writes there cannot tear a frame."""
+    global IN_FD, OUT_FD
+    import fcntl
+
+    def move(fd: int) -> int:
+        try:
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD, 100)
+        except OSError:  # a limit of open files at 100 or below: any free descriptor will do
+            return os.dup(fd)  # non-inheritable, as every descriptor Python creates
+        os.set_inheritable(high, False)
+        return high
+
+    moved = [move(fd) for fd in (IN_FD, OUT_FD)]
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (IN_FD, OUT_FD):
+        os.dup2(null, fd)
+    os.close(null)
+    IN_FD, OUT_FD = moved
+
+
 def main(argv: list) -> None:
+    _hide_frame_pipes()
     _exit_with_parent()
     if sys.version_info < MIN_PYTHON:
-        _fatal("version", f"praisonai-svc needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; this is {sys.version.split()[0]}")
+        found = sys.version.split()[0]
+        _fatal("version", f"it is Python {found}, and praisonai-svc needs {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer")
     from ._protocol import read_frame, write_frame
 
     signal.signal(signal.SIGINT, _on_interrupt)

@@ -28,6 +28,40 @@ export function checkBuildContext(dir: string): void {
       `No package-lock.json in ${dir}: run \`npm install\` first (the image installs with \`npm ci\`).`,
     );
   }
+  const ignored = ignoreRules(dir);
+  for (const source of copiedFiles(readFileSync(path.join(dir, "Dockerfile"), "utf8"))) {
+    if (!existsSync(path.join(dir, source))) {
+      throw new DeployInputError(
+        `The Dockerfile copies ${source}, which is not in ${dir}: create it` +
+          (source === "requirements.txt" ? " (what handlers.py imports, one package a line)" : "") +
+          ", or remove that line from the Dockerfile.",
+      );
+    }
+    if (ignored(source)) {
+      throw new DeployInputError(
+        `The Dockerfile copies ${source}, but .dockerignore keeps it out of the build: remove the rule that matches it.`,
+      );
+    }
+  }
+  // A virtualenv holds links to this machine's interpreter: in the image it is dead weight that breaks.
+  if (existsSync(path.join(dir, ".venv")) && !ignored(".venv")) {
+    throw new DeployInputError(
+      `${dir}/.venv would be uploaded and copied into the image: add a line \`.venv\` to .dockerignore ` +
+        "(the image installs requirements.txt into its own venv).",
+    );
+  }
+}
+
+/** The single files (not folders, not globs, not from another stage) the Dockerfile copies from the project. */
+function copiedFiles(dockerfile: string): string[] {
+  const files: string[] = [];
+  for (const line of dockerfile.split("\n")) {
+    const words = line.trim().split(/\s+/);
+    if (words[0]?.toUpperCase() !== "COPY" || words.some((w) => w.startsWith("--from"))) continue;
+    const sources = words.slice(1, -1).filter((w) => !w.startsWith("--"));
+    files.push(...sources.filter((s) => /^[\w.-]+\.\w+$/.test(s) && !s.includes("*")));
+  }
+  return files;
 }
 
 /** Simple .dockerignore entries: exact names and `*.ext` patterns, anywhere in the tree. */

@@ -17,7 +17,7 @@ export interface WordPressSite {
   url: string;
   dir: string;
   database: string;
-  pages: { chat: number; two: number; open: number; plain: number };
+  pages: { chat: number; two: number; open: number; steps: number; plain: number };
   passwords: Record<"admin" | "alice" | "bob", string>;
   /** Runs PHP with the site's environment (for PHPUnit and CLI checks). */
   env: Record<string, string>;

@@ -11,7 +11,7 @@ export function apiCommand(program: Command): void {
     .description("run the HTTP API only (jobs are processed by `praisonai-svc worker` processes)")
     .argument(
       "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, then handlers.js)",
+      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
     )
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {

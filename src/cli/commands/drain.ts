@@ -16,7 +16,7 @@ export function drainCommand(program: Command): void {
     .description("process queued jobs until the queue stays empty, then exit (the Container Apps job layout)")
     .argument(
       "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, then handlers.js)",
+      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
     )
     .option("--idle <seconds>", "exit after this long with nothing to do", "10")
     .option(

@@ -11,7 +11,7 @@ export function workerCommand(program: Command): void {
     .description("run the queue worker only; several worker processes may share one storage account")
     .argument(
       "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, then handlers.js)",
+      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
     )
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });

@@ -2,24 +2,37 @@
 
 const MAX_LINE = 8 * 1024;
 
-/** Calls `onLine` for every line of a stream; a line longer than 8 KiB is cut into pieces. */
-export function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
+export interface LineSplitter {
+  /** Feeds a chunk of the stream: every complete line goes to `onLine`, a line over 8 KiB in pieces. */
+  push(chunk: Buffer): void;
+  /** Ends the line in progress (output without a final newline), so it is logged now, not with later output. */
+  flush(): void;
+}
+
+export function lineSplitter(onLine: (line: string) => void): LineSplitter {
   let pending = "";
-  return (chunk) => {
-    pending += chunk.toString("utf8");
-    let start = 0;
-    for (;;) {
-      const nl = pending.indexOf("\n", start);
-      const end = nl === -1 ? -1 : nl;
-      if (end === -1) {
-        if (pending.length - start < MAX_LINE) break;
-        onLine(pending.slice(start, start + MAX_LINE));
-        start += MAX_LINE;
-        continue;
+  return {
+    push(chunk) {
+      pending += chunk.toString("utf8");
+      let start = 0;
+      for (;;) {
+        const end = pending.indexOf("\n", start);
+        if (end === -1) {
+          if (pending.length - start < MAX_LINE) break;
+          onLine(pending.slice(start, start + MAX_LINE));
+          start += MAX_LINE;
+          continue;
+        }
+        for (let s = start; s < end; s += MAX_LINE) onLine(pending.slice(s, Math.min(end, s + MAX_LINE)));
+        start = end + 1;
       }
-      for (let s = start; s < end; s += MAX_LINE) onLine(pending.slice(s, Math.min(end, s + MAX_LINE)));
-      start = end + 1;
-    }
-    pending = pending.slice(start);
+      pending = pending.slice(start);
+    },
+    flush() {
+      if (pending === "") return;
+      const line = pending;
+      pending = "";
+      onLine(line);
+    },
   };
 }

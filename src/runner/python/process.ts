@@ -2,7 +2,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { type JobFile, type JobLogger, toJobFile } from "../../app/handler.js";
-import { PythonCrashError, PythonHandlerError, PythonStartError } from "./errors.js";
+import {
+  exitedBeforeReady,
+  PythonCrashError,
+  PythonHandlerError,
+  PythonStartError,
+  spawnFailed,
+  tooOld,
+} from "./errors.js";
 import { encodeFrame, type Frame, FrameReader } from "./frames.js";
 import { lineSplitter } from "./output.js";
 
@@ -65,6 +72,10 @@ export class PythonProcess {
   /** The last job whose output has fully arrived, per stream; an answer waits for both. */
   readonly #outputDone = { stdout: 0, stderr: 0 };
   #onOutputDone: (() => void) | undefined;
+  readonly #lines = {
+    stdout: lineSplitter((line) => this.#output("stdout", line)),
+    stderr: lineSplitter((line) => this.#output("stderr", line)),
+  };
 
   constructor(opts: PythonProcessOptions) {
     this.#opts = opts;
@@ -77,14 +88,8 @@ export class PythonProcess {
       detached: true,
     });
     this.exited = new Promise((resolve) => this.#child.once("exit", () => resolve()));
-    this.#child.stdout?.on(
-      "data",
-      lineSplitter((line) => this.#output("stdout", line)),
-    );
-    this.#child.stderr?.on(
-      "data",
-      lineSplitter((line) => this.#output("stderr", line)),
-    );
+    this.#child.stdout?.on("data", (chunk: Buffer) => this.#lines.stdout.push(chunk));
+    this.#child.stderr?.on("data", (chunk: Buffer) => this.#lines.stderr.push(chunk));
     this.ready = new Promise<PythonServiceInfo>((resolve, reject) => {
       let started = false;
       const reader = new FrameReader((frame) => {
@@ -98,25 +103,14 @@ export class PythonProcess {
       (this.#child.stdio[4] as Readable).on("data", (chunk: Buffer) => reader.push(chunk));
       this.#child.once("error", (error: NodeJS.ErrnoException) => {
         this.#dead = true;
-        reject(
-          error.code === "ENOENT"
-            ? new PythonStartError(
-                `Python interpreter "${opts.python}" was not found: install Python 3.9 or newer (Debian: apt-get install python3 python3-venv), create .venv in the project, or set PRAISONAI_SVC_PYTHON to the interpreter's path.`,
-              )
-            : new PythonStartError(`Could not start Python "${opts.python}": ${error.message}`),
-        );
+        reject(spawnFailed(opts.python, error));
       });
       this.#child.once("exit", (code, signal) => {
         this.#dead = true;
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         // Let the last frames and output drain before the job in flight is judged.
         setImmediate(() => {
-          if (!started)
-            reject(
-              new PythonStartError(
-                `Python (${opts.python}) exited (${how}) before it had loaded ${opts.file}; praisonai-svc needs Python 3.9 or newer.\n${this.#stderrTail.trim()}`,
-              ),
-            );
+          if (!started) reject(exitedBeforeReady(opts.python, opts.file, how, this.#stderrTail));
           this.#settle((r) => r.reject(new PythonCrashError(how)));
         });
       });
@@ -252,6 +246,9 @@ export class PythonProcess {
   #settle(end: (r: Running) => void): void {
     const running = this.#running;
     if (!running) return;
+    // A last line without a newline (os.write, a progress bar) is the job's: logged now, under it.
+    this.#lines.stdout.flush();
+    this.#lines.stderr.flush();
     this.#running = undefined;
     end(running);
     running.finish();
@@ -300,8 +297,7 @@ export class PythonProcess {
   #fatal({ header }: Frame): PythonStartError {
     const message = String(header.message);
     const detail = String(header.detail ?? "").trim();
-    if (header.kind === "version")
-      return new PythonStartError(`${message}: install a newer Python or set PRAISONAI_SVC_PYTHON to one.`);
+    if (header.kind === "version") return tooOld(this.#opts.python, message);
     const hint = /ModuleNotFoundError|No module named/.test(message)
       ? ` Install the handler's dependencies into ${this.#opts.python} (pip install -r requirements.txt), or point PRAISONAI_SVC_PYTHON at the interpreter that has them.`
       : "";

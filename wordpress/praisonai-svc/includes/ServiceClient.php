@@ -33,6 +33,12 @@ final class ServiceClient
     }
 
     /** @param array<string, string> $auth */
+    public function cancel(string $id, array $auth): ServiceResponse
+    {
+        return $this->request('DELETE', '/jobs/' . $this->id($id), $auth);
+    }
+
+    /** @param array<string, string> $auth */
     public function downloadLink(string $id, array $auth): ServiceResponse
     {
         return $this->request('GET', '/jobs/' . $this->id($id) . '/download', $auth, ['Accept' => 'application/json']);

@@ -31,5 +31,6 @@ echo json_encode([
     'chat' => $page('Slides', '<!-- wp:shortcode -->[praisonai_chatbot service="ppt"]<!-- /wp:shortcode -->'),
     'two' => $page('Two chats', '<!-- wp:shortcode -->[praisonai_chatbot service="ppt"]<!-- /wp:shortcode --><!-- wp:praisonai/chatbot {"service":"ppt-direct"} /-->'),
     'open' => $page('Slides for everyone', '<!-- wp:shortcode -->[praisonai_chatbot service="ppt-open"]<!-- /wp:shortcode -->'),
+    'steps' => $page('Steps', '<!-- wp:shortcode -->[praisonai_chatbot service="steps"]<!-- /wp:shortcode --><!-- wp:shortcode -->[praisonai_chatbot service="steps-direct"]<!-- /wp:shortcode -->'),
     'plain' => $page('About', '<!-- wp:paragraph --><p>No chat on this page.</p><!-- /wp:paragraph -->'),
 ]);

@@ -14,11 +14,21 @@ export interface Job {
   size?: number;
   error_msg?: string;
   created_utc?: string;
+  /** What the handler last reported with ctx.progress (absent until it does). */
+  progress?: JobProgress;
+}
+
+export interface JobProgress {
+  fraction: number;
+  message: string | null;
+  updated_utc?: string;
 }
 
 export interface JobApi {
   submit(body: string, contentType: string): Promise<Job>;
   status(jobId: string): Promise<Job>;
+  /** Cancels a queued or running job; an ApiError 409 when it finished first. */
+  cancel(jobId: string): Promise<Job>;
   /** A fresh signed link to the job's file. */
   downloadUrl(jobId: string): Promise<string>;
   /** The service's example payload. */
@@ -48,6 +58,8 @@ function wordpressApi(config: WidgetConfig): JobApi {
         credentials: "same-origin",
       }),
     status: (id) => get<Job>(`jobs/${id}`),
+    cancel: (id) =>
+      requestJson<Job>(url(`jobs/${id}`), { method: "DELETE", headers, credentials: "same-origin" }),
     downloadUrl: async (id) => (await get<{ download_url: string }>(`jobs/${id}/download`)).download_url,
     example: async () => (await get<{ example: unknown }>("example", { service: config.service })).example,
     recent: async () => (await get<{ jobs: Job[] }>("jobs", { service: config.service })).jobs,
@@ -70,6 +82,7 @@ function directApi(config: WidgetConfig): JobApi {
     submit: (body, contentType) =>
       call<Job>("/jobs", { method: "POST", headers: { "Content-Type": contentType }, body }),
     status: (id) => call<Job>(`/jobs/${id}`),
+    cancel: (id) => call<Job>(`/jobs/${id}`, { method: "DELETE" }),
     downloadUrl: async (id) => (await call<{ download_url: string }>(`/jobs/${id}/download`)).download_url,
     example: async () => exampleOf(await call<unknown>("/openapi.json")),
     recent: site?.recent,

@@ -33,7 +33,7 @@ final class JobsController
                 ['POST', 'submit', 'canUseService', []],
                 ['GET', 'recent', 'canUseService', $service],
             ],
-            '/jobs/' . self::ID => [['GET', 'read', 'canReadJobs', []]],
+            '/jobs/' . self::ID => [['GET', 'read', 'canReadJobs', []], ['DELETE', 'cancel', 'canReadJobs', []]],
             '/jobs/' . self::ID . '/download' => [['GET', 'download', 'canReadJobs', []]],
             '/jobs/' . self::ID . '/sync' => [['POST', 'sync', 'canUseService', $service]],
             '/token' => [['GET', 'token', 'canUseService', $service]],
@@ -131,6 +131,37 @@ final class JobsController
         }
         if ($answer->ok() && is_array($answer->json())) {
             $this->store->update($row->job_id, $answer->json());
+        }
+        return Problem::relay($answer);
+    }
+
+    /**
+     * Stops the requester's job: the service's DELETE /jobs/{id} with the site's key (or the owner's token in
+     * direct mode). 200 and the cancelled job, or the service's 409 when it finished first; either way the
+     * history row gets the job's real final status.
+     */
+    public function cancel(\WP_REST_Request $request): \WP_REST_Response
+    {
+        [$row, $service, $client] = $this->ownJob($request);
+        if ($row === null) {
+            return $this->unknownJob();
+        }
+        $auth = $this->authFor($row, $service, $client);
+        $answer = $client->cancel($row->job_id, $auth);
+        if (!$answer->reached()) {
+            return Problem::response(503, sprintf(
+                /* translators: %s: service label */
+                __('The %s service cannot be reached right now, so the job was not stopped. Try again in a moment.', 'praisonai-svc'),
+                $service->label
+            ), [], ['Retry-After' => '5']);
+        }
+        if ($answer->ok() && is_array($answer->json())) {
+            $this->store->update($row->job_id, $answer->json());
+        } elseif ($answer->status === 409) {
+            $finished = $client->job($row->job_id, $auth);
+            if ($finished->ok() && is_array($finished->json())) {
+                $this->store->update($row->job_id, $finished->json());
+            }
         }
         return Problem::relay($answer);
     }
