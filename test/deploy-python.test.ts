@@ -37,8 +37,8 @@ describe("deploy azure of a Python service", () => {
       new RegExp(`would run: az acr build .*--file ${box.project}/Dockerfile .*${box.project}\\n`),
     );
     expect(output).toMatch(/would run: az deployment group create /);
-    // The containers name no file: the CLI's default finds handlers.py in /app, as it does here.
-    expect(resolveHandlerFile(undefined, box.project)).toBe(path.join(box.project, "handlers.py"));
+    // The containers name no file, and a Python image sets no PRAISONAI_SVC_HANDLERS: the default finds handlers.py.
+    expect(resolveHandlerFile(undefined, { cwd: box.project })).toBe(path.join(box.project, "handlers.py"));
     const [api, worker] = containers(box.project);
     expect(api?.command).toEqual(["praisonai-svc", "api"]);
     expect(worker?.command).toEqual(["praisonai-svc", "worker"]);
