@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobLogger } from "../app/handler.js";
 import { ServiceApp } from "../app/service-app.js";
-import { checkBuild } from "../build/manifest.js";
+import { type CheckedBuild, checkBuild } from "../build/manifest.js";
 import type { ServiceConfig } from "../config/config.js";
 import { inProcessRunner } from "../runner/in-process.js";
 import type { HandlerRunner } from "../runner/types.js";
@@ -144,7 +144,7 @@ export async function loadService(file: string, opts: LoadServiceOptions): Promi
  * forever); it only starts slower, and the warning says how to get the fast start back.
  */
 function currentCode(file: string, log: JobLogger): { run: string; source: string } {
-  let build: ReturnType<typeof checkBuild>;
+  let build: CheckedBuild | undefined;
   try {
     build = checkBuild(file);
   } catch (error) {
