@@ -10,7 +10,7 @@ import { measureApi } from "./api.js";
 import { measureHistory } from "./history.js";
 import { measureIdleCost } from "./idle-cost.js";
 import { measureMemory } from "./memory.js";
-import { pythonPeer } from "./python.js";
+import { type PythonPeer, pythonPeer } from "./python.js";
 import { measureStartup } from "./startup.js";
 import { type Mode, type RunOptions, SIZES } from "./support/options.js";
 import { ROOT, stopAll } from "./support/procs.js";
@@ -87,7 +87,9 @@ async function main(): Promise<void> {
   try {
     azurite = await startAzurite();
     log(`bench (${opts.mode}): Azurite pid ${azurite.pid}, load average ${loadAvg.toFixed(1)}`);
-    const python = await pythonPeer(opts.installPython, log);
+    const python: PythonPeer = opts.sizes.peers
+      ? await pythonPeer(opts.installPython, log)
+      : { ok: false, reason: "peers are compared in full runs only (the quick run's time budget)" };
     log(
       python.ok ? `python original ${python.version} ready` : `python original unavailable: ${python.reason}`,
     );
