@@ -59,7 +59,11 @@ describe("job callbacks", () => {
     const { download_url: link, owner, ...rest } = job;
     expect(owner).toBe("");
     expect(body).toMatchObject(rest);
-    expect(Object.keys(body).sort()).toEqual(Object.keys(job).filter((k) => k !== "owner").sort());
+    expect(Object.keys(body).sort()).toEqual(
+      Object.keys(job)
+        .filter((k) => k !== "owner")
+        .sort(),
+    );
     const file = await fetch(String(body.download_url));
     expect(await file.json()).toEqual({ n: 1 });
     expect(link).toEqual(expect.any(String));
