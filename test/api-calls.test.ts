@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../src/config/config.js";
 import { createAzureStorage, initStorage } from "../src/storage/azure/index.js";
 import type { Storage } from "../src/storage/types.js";
-import { type CliProcess, ROOT, startApiProcess } from "./support/cli.js";
+import { type CliProcess, postJob, ROOT, startApiProcess } from "./support/cli.js";
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.js";
 import { isolatedEnv } from "./support/storage.js";
 
@@ -17,6 +17,8 @@ let proxy: FaultProxy;
 let url: string;
 let api: CliProcess | undefined;
 let direct: Storage;
+
+const post = (payload: unknown) => postJob(url, payload);
 
 beforeAll(async () => {
   proxy = await startFaultProxy({ upstream: inject("azurite").ports });
@@ -41,16 +43,6 @@ afterAll(async () => {
   }
   await proxy?.close();
 });
-
-async function post(payload: unknown): Promise<string> {
-  const res = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(payload),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { job_id: string }).job_id;
-}
 
 /** Storage calls the API made while `action` ran. */
 async function callsDuring(action: () => Promise<unknown>): Promise<number> {
