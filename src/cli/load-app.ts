@@ -12,6 +12,9 @@ import { CliError } from "./errors.js";
 
 export const DEFAULT_HANDLER_FILES = ["handlers.ts", "handlers.js", "handlers.mjs", "handlers.py"];
 
+/** The `[file]` argument of every command that serves a handlers file, as its help shows it. */
+export const HANDLER_FILE_HELP = `handlers file (default: $PRAISONAI_SVC_HANDLERS, else ${DEFAULT_HANDLER_FILES.slice(0, -1).join(", ")}, then ${DEFAULT_HANDLER_FILES.at(-1)})`;
+
 /** The file named on the command line, else the one PRAISONAI_SVC_HANDLERS names, else the first default present. */
 export function resolveHandlerFile(
   file: string | undefined,

@@ -1,6 +1,7 @@
 // `praisonai-svc api [file]`: the HTTP API alone (the deployment's api container).
 import type { Command } from "commander";
 import { deferredStorage } from "../../storage/deferred.js";
+import { HANDLER_FILE_HELP } from "../load-app.js";
 import { startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
@@ -9,10 +10,7 @@ export function apiCommand(program: Command): void {
   program
     .command("api")
     .description("run the HTTP API only (jobs are processed by `praisonai-svc worker` processes)")
-    .argument(
-      "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
-    )
+    .argument("[file]", HANDLER_FILE_HELP)
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       const setup = await setupService({ file, port: opts.port, role: "api" });

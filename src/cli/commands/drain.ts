@@ -2,6 +2,7 @@
 // Container Apps job layout (`deploy azure --worker-layout job`).
 import type { Command } from "commander";
 import { seconds } from "../../config/settings.js";
+import { HANDLER_FILE_HELP } from "../load-app.js";
 import { startWorker } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
@@ -14,10 +15,7 @@ export function drainCommand(program: Command): void {
   program
     .command("drain")
     .description("process queued jobs until the queue stays empty, then exit (the Container Apps job layout)")
-    .argument(
-      "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
-    )
+    .argument("[file]", HANDLER_FILE_HELP)
     .option("--idle <seconds>", "exit after this long with nothing to do", "10")
     .option(
       "--max-runtime <seconds>",

@@ -6,6 +6,7 @@ import { CONNECTION_VARS, hasConnections, loadConfig } from "../../config/config
 import { type Azurite, startAzurite } from "../../local/azurite.js";
 import { PACKAGE_ROOT } from "../../own-package.js";
 import { freeWakePort } from "../../worker/wake.js";
+import { HANDLER_FILE_HELP } from "../load-app.js";
 import { startApi } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
@@ -20,10 +21,7 @@ export function runCommand(program: Command): void {
     .description(
       "run the API and a worker; without AZURE_STORAGE_CONNECTION_STRING, on local storage (Azurite)",
     )
-    .argument(
-      "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
-    )
+    .argument("[file]", HANDLER_FILE_HELP)
     .option("-p, --port <port>", "port to listen on (default: $PORT or 8080)")
     .action(async (file: string | undefined, opts: { port?: string }) => {
       // Local use: listen on loopback only unless HOST says otherwise (containers run `api`, which keeps 0.0.0.0).

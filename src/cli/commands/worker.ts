@@ -1,6 +1,7 @@
 // `praisonai-svc worker [file]`: the queue worker alone (the deployment's worker container).
 import type { Command } from "commander";
 import type { Worker } from "../../worker/worker.js";
+import { HANDLER_FILE_HELP } from "../load-app.js";
 import { startWorker } from "../roles.js";
 import { connectStorage, setupService } from "../service-setup.js";
 import { untilShutdown } from "../shutdown.js";
@@ -9,10 +10,7 @@ export function workerCommand(program: Command): void {
   program
     .command("worker")
     .description("run the queue worker only; several worker processes may share one storage account")
-    .argument(
-      "[file]",
-      "handlers file (default: $PRAISONAI_SVC_HANDLERS, else handlers.ts, handlers.js, handlers.mjs, then handlers.py)",
-    )
+    .argument("[file]", HANDLER_FILE_HELP)
     .action(async (file: string | undefined) => {
       const setup = await setupService({ file, role: "worker" });
       const connecting = new AbortController();
