@@ -1,4 +1,5 @@
 // The handler's stdout/stderr, cut into log lines of bounded length (a handler may print megabytes).
+import { StringDecoder } from "node:string_decoder";
 
 const MAX_LINE = 8 * 1024;
 
@@ -10,10 +11,12 @@ export interface LineSplitter {
 }
 
 export function lineSplitter(onLine: (line: string) => void): LineSplitter {
+  // A pipe's chunk may end inside a UTF-8 character: the decoder keeps its first bytes for the next chunk.
+  const decoder = new StringDecoder("utf8");
   let pending = "";
   return {
     push(chunk) {
-      pending += chunk.toString("utf8");
+      pending += decoder.write(chunk);
       let start = 0;
       for (;;) {
         const end = pending.indexOf("\n", start);
@@ -29,6 +32,7 @@ export function lineSplitter(onLine: (line: string) => void): LineSplitter {
       pending = pending.slice(start);
     },
     flush() {
+      pending += decoder.end();
       if (pending === "") return;
       const line = pending;
       pending = "";
