@@ -83,13 +83,13 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
     note.classList.add("praisonai-chat__note--error");
   };
 
+  // Aborted once the job's end is shown (by the watch or by Stop): later reads and retries are stale.
   const following = new AbortController();
-  let finished = false;
+  const finished = () => following.signal.aborted;
   /** Set when a Stop came too late (409): the result is shown with a note saying so. */
   let finishedFirst = false;
   const finish = (final: Job) => {
-    if (finished) return;
-    finished = true;
+    if (finished()) return;
     following.abort();
     show(final);
     if (document.activeElement === stop) item.focus(); // the button goes; keep keyboard users in place
@@ -129,10 +129,10 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
       job.job_id,
       {
         onUpdate: (current) => {
-          if (!finished) show(current); // a read in flight when Stop answered must not undo "Cancelled"
+          if (!finished()) show(current); // a read in flight when Stop answered must not undo "Cancelled"
         },
         onRetry: (seconds, error) => {
-          if (finished) return;
+          if (finished()) return;
           note.classList.remove("praisonai-chat__note--error");
           note.textContent =
             error instanceof NetworkError || !error.message
@@ -144,7 +144,7 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
     )
     .then(finish)
     .catch((error: unknown) => {
-      if (finished) return; // stopped by the visitor: the watch was called off
+      if (finished()) return; // stopped by the visitor: the watch was called off
       stop.remove();
       if (error instanceof WatchTimeout) fail(t("timeout", { minutes: Math.round(deps.jobTimeoutS / 60) }));
       else fail(error instanceof Error ? error.message : String(error));
