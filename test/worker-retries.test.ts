@@ -75,6 +75,46 @@ describe.concurrent("retries inside a delivery", () => {
     expect(await h.direct.queue.count()).toBe(1);
   });
 
+  it("deletes the file of an upload whose answer was lost once a later attempt commits", {
+    timeout: 40_000,
+  }, async () => {
+    // The first upload lands but its caller hears an error, and so do the three retries: the delivery fails
+    // with its file stored and named nowhere. The next attempt commits its own file and deletes that one.
+    let uploads = 0;
+    const wrap = (storage: Storage): Storage => ({
+      ...storage,
+      blobs: {
+        ...storage.blobs,
+        async put(name, data, headers) {
+          if (name.endsWith("/ok.txt") && ++uploads <= 4) {
+            if (uploads === 1) await storage.blobs.put(name, data, headers);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          }
+          return storage.blobs.put(name, data, headers);
+        },
+      },
+    });
+    const h = await workerHarness(ok, {
+      wrap,
+      env: { PRAISONAI_SVC_VISIBILITY_TIMEOUT: "30", PRAISONAI_SVC_RETRY_BACKOFF: "0" },
+    });
+    const id = await h.addJob({ n: 4 });
+
+    expect(await h.execute(await h.receive())).toBe("retrying");
+    expect(await h.direct.blobs.list(`${id}/`)).toEqual([`${id}/1/ok.txt`]);
+    expect(await h.execute(await h.receive())).toBe("done");
+
+    expect(await h.direct.jobs.get(id)).toMatchObject({
+      status: "done",
+      attempt: 2,
+      blobName: `${id}/2/ok.txt`,
+    });
+    expect(await h.direct.blobs.list(`${id}/`)).toEqual([`${id}/2/ok.txt`]);
+    expect(h.logs.find((l) => l.msg === "deleted result files no commit names")?.deleted).toEqual([
+      `${id}/1/ok.txt`,
+    ]);
+  });
+
   it("retries a table write that fails for want of storage", { timeout: 20_000 }, async () => {
     const calls: number[] = [];
     const wrap = (storage: Storage): Storage => {

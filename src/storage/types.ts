@@ -181,6 +181,8 @@ export interface BlobStore {
   /** A read-only URL for the blob, valid for `ttlMs`, that downloads with the given filename. */
   sign(name: string, ttlMs: number, headers: BlobHeaders): Promise<SignedUrl>;
   delete(name: string): Promise<void>;
+  /** Names of the blobs whose name starts with `prefix`. */
+  list(prefix: string): Promise<string[]>;
 }
 
 /** The answer to one hit on a rate counter. */

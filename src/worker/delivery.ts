@@ -4,6 +4,7 @@
 import type { JobFile, JobLogger } from "../app/handler.js";
 import type { ServiceConfig } from "../config/config.js";
 import { encodePoisonRecord } from "../jobs/poison.js";
+import { deleteUncommittedResults, resultBlobName } from "../jobs/result-blobs.js";
 import { type JobPatch, type JobRecord, MAX_VISIBILITY_MS, type Storage } from "../storage/types.js";
 import { count } from "../telemetry/instruments.js";
 import { sanitizeFilename } from "../util/content-disposition.js";
@@ -74,8 +75,7 @@ export class Delivery {
     const { storage, log } = this;
     const { job, progress } = await this.#settle();
     const filename = sanitizeFilename(file.filename);
-    // The attempt in the name keeps a fenced-off delivery from overwriting the committed file.
-    const blobName = `${job.id}/${job.attempt}/${filename}`;
+    const blobName = resultBlobName(job.id, job.attempt, filename);
     await withRetries(
       () =>
         storage.blobs.put(blobName, file.data, { contentType: file.contentType, filename }).catch((error) => {
@@ -204,11 +204,22 @@ export class Delivery {
     return now?.status === "cancelled" ? now : undefined;
   }
 
+  /** A finished job keeps only its committed file; best effort (the container's lifecycle rule is the backstop). */
+  async #deleteUncommittedResults(finished: JobRecord): Promise<void> {
+    try {
+      const deleted = await deleteUncommittedResults(this.storage.blobs, finished);
+      if (deleted.length > 0) this.log.info({ deleted }, "deleted result files no commit names");
+    } catch (error) {
+      this.log.warn({ err: error }, "could not delete result files no commit names");
+    }
+  }
+
   /**
    * Deletes the message of a finished job; if that fails, its next delivery finds the job finished and deletes it.
    * A job with a callback keeps its message until the callback is delivered (the sender settles it).
    */
   async #finish(finished: JobRecord): Promise<void> {
+    await this.#deleteUncommittedResults(finished);
     if (finished.callbackUrl && this.callbacks) {
       await this.lease.stop();
       this.callbacks.send(finished, this.lease.message, this.log);

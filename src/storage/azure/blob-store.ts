@@ -57,5 +57,11 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
         if (!isStatus(error, 404)) throw error;
       }
     },
+
+    async list(prefix) {
+      const names: string[] = [];
+      for await (const blob of container.listBlobsFlat({ prefix, ...call() })) names.push(blob.name);
+      return names;
+    },
   };
 }

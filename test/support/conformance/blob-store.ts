@@ -51,5 +51,19 @@ export function testBlobStore(name: string, makeStore: () => Promise<BlobStore>)
       await expect(store.get("gone.txt")).rejects.toBeTruthy();
       await store.delete("gone.txt");
     });
+
+    it("lists the names under a prefix, and nothing outside it", async () => {
+      const store = await makeStore();
+      const job = `list-${Date.now()}`;
+      for (const name of [`${job}/payload.json`, `${job}/2/b.txt`, `${job}/1/a.txt`, `${job}x/1/a.txt`]) {
+        await store.put(name, Buffer.from("x"), { contentType: "text/plain" });
+      }
+      expect((await store.list(`${job}/`)).sort()).toEqual([
+        `${job}/1/a.txt`,
+        `${job}/2/b.txt`,
+        `${job}/payload.json`,
+      ]);
+      expect(await store.list(`${job}/3/`)).toEqual([]);
+    });
   });
 }
