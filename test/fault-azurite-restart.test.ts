@@ -70,9 +70,11 @@ describe("storage stopped and restarted while jobs flow", () => {
     expect(responses.filter((r) => r.status !== 202 && r.status !== 503)).toEqual([]);
     expect(accepted.length).toBeGreaterThan(10);
     expect(jobs.filter((j) => j.status !== "done")).toEqual([]);
+    await waitForCommitLogs(workers, accepted);
+    // One file each: a finishing delivery deletes the files of earlier attempts' lost commits, then the message.
+    await c.waitForQueueEmpty();
     const blobs = await Promise.all(accepted.map((id) => c.resultBlobs(id)));
     expect(blobs.filter((b) => b.length !== 1)).toEqual([]);
-    await waitForCommitLogs(workers, accepted);
     // A POST refused with 503 keeps nothing, except when storage went away between its row and its message and
     // the clean-up failed too (docs/architecture.md, "Repair on read"): the row stays, queued without a message
     // (the first read of it enqueues it) or, when the message had landed and only its answer was lost, run.
