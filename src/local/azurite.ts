@@ -44,7 +44,7 @@ export interface Azurite {
   connectionString: string;
   ports: AzuritePorts;
   pid: number;
-  /** Stops Azurite (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  /** Stops Azurite (its graceful shutdown, then SIGKILL after 5 s) and waits for it to exit. */
   stop(): Promise<void>;
 }
 
@@ -160,7 +160,11 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
+  // Closing the lifeline's IPC channel makes it send Azurite its SIGTERM, as when this process dies. A SIGTERM
+  // from here with the channel still open would leave the channel holding Azurite's event loop open after
+  // its servers have closed, until the SIGKILL 5 s later.
+  if (child.connected) child.disconnect();
+  else child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exited;
   clearTimeout(timer);
