@@ -5,7 +5,8 @@ import unittest
 from pydantic import BaseModel
 
 from praisonai_svc import JobContext, NonRetriableError, ServiceApp
-from praisonai_svc.result import to_job_file
+from praisonai_svc._protocol import MAX_TEXT, cut
+from praisonai_svc.result import ResultTypeError, to_job_file
 
 
 class Deck(BaseModel):
@@ -114,6 +115,22 @@ class Results(unittest.TestCase):
             to_job_file((3, "t/p", "f"), None, None)
         with self.assertRaisesRegex(TypeError, r"result filename is str ''; expected a non-empty str"):
             to_job_file((b"a", "t/p", ""), None, None)
+
+    def test_a_wrong_result_is_a_result_type_error_shown_briefly(self):
+        with self.assertRaises(ResultTypeError) as caught:
+            to_job_file(list(range(1_000_000)), None, None)
+        self.assertIsInstance(caught.exception, TypeError)
+        self.assertLess(len(str(caught.exception)), 400)
+        with self.assertRaisesRegex(ResultTypeError, r"filename is 5000 characters long; expected at most 1000"):
+            to_job_file((b"a", "t/p", "f" * 5000), None, None)
+
+
+class Texts(unittest.TestCase):
+    def test_cut_keeps_short_texts_and_notes_the_length_of_long_ones(self):
+        self.assertEqual(cut("short"), "short")
+        long = cut("x" * 1_000_000)
+        self.assertEqual(len(long), MAX_TEXT)
+        self.assertTrue(long.endswith("(cut: 1000000 characters in all)"))
 
 
 if __name__ == "__main__":
