@@ -1,6 +1,6 @@
 // The Python runner tried from outside: a handlers.py (test/fixtures/python/hostile.py) that forks, closes its
-// output, writes raw bytes on the protocol channel, floods texts, returns junk, prints end markers or exits
-// while imported. Each time the service must keep serving and say what happened.
+// output, writes raw bytes on the protocol channel, floods texts, returns junk, prints end markers, floods
+// progress or exits while imported. Each time the service must keep serving and say what happened.
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isNonRetriable } from "../src/errors.js";
@@ -39,10 +39,10 @@ function pool(killGraceMs = 2000) {
 }
 
 let n = 0;
-function job() {
+function job(progress: (fraction: number, message?: string) => void = () => {}) {
   const log = memoryLog();
   const signal = new AbortController().signal;
-  return { ctx: { jobId: `attack-${++n}`, attempt: 1, signal, log, progress: () => {} }, log };
+  return { ctx: { jobId: `attack-${++n}`, attempt: 1, signal, log, progress }, log };
 }
 
 const text = (b: Buffer) => b.toString("utf8");
@@ -263,4 +263,32 @@ describe("the line splitter", () => {
     splitter.push(Buffer.from("c\n"));
     expect(lines.at(-1)).toBe("c");
   });
+});
+
+describe("progress from Python", () => {
+  it("is throttled to one report per 0.2 s, and the last value always arrives", async () => {
+    const reports: [number, string | undefined][] = [];
+    const { ctx } = job((fraction, message) => reports.push([fraction, message]));
+    const count = 50_000;
+    const started = performance.now();
+    const file = await pool().run({ mode: "progress_flood", count }, ctx);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`ctx.progress: ${text(file.data)} µs per call (${count} calls, ${reports.length} sent)`);
+    expect(reports.length).toBeLessThanOrEqual(2 + Math.ceil(seconds / 0.2));
+    expect(reports.at(-1)).toEqual([1, `step ${count}`]);
+    expect(reports[0]).toEqual([1 / count, "step 1"]); // the first goes at once
+  }, 60_000);
+
+  it("sends a report held back by the throttle 0.2 s later, not at the job's end", async () => {
+    const times: [number, number][] = [];
+    const { ctx } = job((fraction) => times.push([fraction, performance.now()]));
+    const started = performance.now();
+    await pool().run({ mode: "progress_pause" }, ctx);
+    const ended = performance.now();
+    expect(times.map(([f]) => f)).toEqual([0.1, 0.2]);
+    const [[, first], [, second]] = times as [[number, number], [number, number]];
+    expect(second - first).toBeGreaterThanOrEqual(150);
+    expect(ended - second).toBeGreaterThan(1000); // the handler still slept: sent by the timer
+    expect(first).toBeGreaterThan(started);
+  }, 30_000);
 });

@@ -125,6 +125,7 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
     import json
 
     from ._protocol import cut, write_frame
+    from ._throttle import ProgressThrottle
     from .context import JobContext
     from .errors import NonRetriableError
     from .result import ResultTypeError
@@ -133,15 +134,18 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
     state.seq = seq
     for tracked, _fd in _streams.values():
         tracked.used = False  # output between jobs (a thread of the last one) is not this job's
+    # At most one frame per 0.2 s (Node's worker writes the newest of each second to the row); the last
+    # report is flushed before the answer.
+    def send_progress(fraction: float, message: Optional[str]) -> None:
+        text = None if message is None else cut(message)
+        write_frame(OUT_FD, {"type": "progress", "seq": seq, "fraction": fraction, "message": text})
+
+    throttle = ProgressThrottle(send_progress)
     ctx = JobContext(
         job_id=header["job_id"],
         attempt=header["attempt"],
         logger=logging.getLogger("praisonai_svc.job"),
-        # The worker throttles: every report goes to it, only the newest of each second reaches the row.
-        _report=lambda fraction, message: write_frame(
-            OUT_FD,
-            {"type": "progress", "seq": seq, "fraction": fraction, "message": None if message is None else cut(message)},
-        ),
+        _report=throttle.report,
     )
     reply: dict = {}
     data = b""
@@ -168,6 +172,7 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
             "non_retriable": isinstance(error, (NonRetriableError, ResultTypeError)) or _is_validation_error(error),
             "traceback": traceback.format_exc()[-TRACEBACK_LIMIT:],
         }
+    throttle.flush()
     broken = _broken_streams()
     if broken:
         # Its output would be lost or land in whatever file took the descriptor: this process cannot serve

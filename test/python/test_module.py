@@ -1,11 +1,14 @@
 """The praisonai_svc module as a handler author uses it (run by test/python-module.test.ts)."""
 
+import threading
+import time
 import unittest
 
 from pydantic import BaseModel
 
 from praisonai_svc import JobContext, NonRetriableError, ServiceApp
 from praisonai_svc._protocol import MAX_TEXT, cut
+from praisonai_svc._throttle import ProgressThrottle
 from praisonai_svc.result import ResultTypeError, to_job_file
 
 
@@ -131,6 +134,42 @@ class Texts(unittest.TestCase):
         long = cut("x" * 1_000_000)
         self.assertEqual(len(long), MAX_TEXT)
         self.assertTrue(long.endswith("(cut: 1000000 characters in all)"))
+
+
+class Throttle(unittest.TestCase):
+    def make(self, interval=0.2):
+        sent = []
+        arrived = threading.Event()
+
+        def send(fraction, message):
+            sent.append((fraction, message, time.monotonic()))
+            arrived.set()
+
+        return ProgressThrottle(send, interval), sent, arrived
+
+    def test_sends_the_first_report_at_once_and_the_last_at_flush(self):
+        throttle, sent, _ = self.make()
+        for i in range(1000):
+            throttle.report(i / 1000, None)
+        throttle.report(1.0, "done")
+        self.assertEqual([s[:2] for s in sent], [(0.0, None)])
+        throttle.flush()
+        self.assertEqual([s[:2] for s in sent], [(0.0, None), (1.0, "done")])
+        throttle.report(0.5, "after the end")  # a thread of a finished job
+        time.sleep(0.3)
+        self.assertEqual(len(sent), 2)
+
+    def test_a_timer_sends_the_report_held_back_when_the_interval_is_over(self):
+        throttle, sent, arrived = self.make()
+        started = time.monotonic()
+        throttle.report(0.1, None)
+        arrived.clear()
+        throttle.report(0.2, None)
+        self.assertTrue(arrived.wait(2))
+        self.assertEqual([s[:2] for s in sent], [(0.1, None), (0.2, None)])
+        self.assertGreaterEqual(sent[1][2] - started, 0.19)
+        throttle.flush()
+        self.assertEqual(len(sent), 2)  # nothing left to send
 
 
 if __name__ == "__main__":
