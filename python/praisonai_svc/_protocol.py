@@ -13,6 +13,17 @@ from typing import Any, BinaryIO, Optional, Tuple
 
 _LENGTHS = struct.Struct(">II")
 _write_lock = threading.Lock()
+#: The longest text (log line, error message, traceback) a frame carries; Node cuts at the same length.
+MAX_TEXT = 64 * 1024
+
+
+def cut(text: str, limit: int = MAX_TEXT) -> str:
+    """The text, or its start with a note of its full length: a handler may log or raise megabytes, and a frame
+    header must stay far below the 1 MiB Node accepts."""
+    if len(text) <= limit:
+        return text
+    note = f"… (cut: {len(text)} characters in all)"
+    return text[: limit - len(note)] + note
 
 
 def read_frame(stream: BinaryIO) -> Optional[Tuple[dict, bytes]]:

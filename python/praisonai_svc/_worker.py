@@ -26,9 +26,23 @@ OUTPUT_END = "\x00praisonai-svc:end:"
 class _State:
     running: Optional[Any] = None  # the JobContext of the job in progress
     seq: int = 0
+    pid: int = 0  # this worker's; a process the handler forked has another
 
 
 state = _State()
+
+
+def _after_fork_in_child() -> None:
+    """A process the handler forks (os.fork, multiprocessing) inherits the frame pipes: put /dev/null in
+    their place, so it can neither answer for the job nor read the next one. (Numbers kept, not closed: the
+    inherited file objects still hold them.) _run_job ends a child that returns from the handler."""
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (IN_FD, OUT_FD):
+            os.dup2(null, fd, inheritable=False)
+        os.close(null)
+    except OSError:
+        pass
 
 
 def _on_interrupt(_sig: int, _frame: Any) -> None:
@@ -50,14 +64,17 @@ class _FrameLogHandler(logging.Handler):
             message = self.format(record)
         except Exception:
             message = str(record.msg)
+        from ._protocol import cut
+
         level = {logging.DEBUG: "debug", logging.WARNING: "warn", logging.ERROR: "error", logging.CRITICAL: "error"}
-        write_frame(OUT_FD, {"type": "log", "seq": state.seq, "level": level.get(record.levelno, "info"), "msg": message})
+        level_name = level.get(record.levelno, "info")
+        write_frame(OUT_FD, {"type": "log", "seq": state.seq, "level": level_name, "msg": cut(message)})
 
 
 def _fatal(kind: str, message: str, detail: str = "") -> None:
-    from ._protocol import write_frame
+    from ._protocol import cut, write_frame
 
-    write_frame(OUT_FD, {"type": "fatal", "kind": kind, "message": message, "detail": detail[-TRACEBACK_LIMIT:]})
+    write_frame(OUT_FD, {"type": "fatal", "kind": kind, "message": cut(message), "detail": detail[-TRACEBACK_LIMIT:]})
     sys.exit(3)
 
 
@@ -107,22 +124,28 @@ def _describe(app: Any) -> dict:
 def _run_job(app: Any, header: dict, body: bytes) -> None:
     import json
 
-    from ._protocol import write_frame
+    from ._protocol import cut, write_frame
+    from ._throttle import ProgressThrottle
     from .context import JobContext
     from .errors import NonRetriableError
+    from .result import ResultTypeError
 
     seq = header["seq"]
     state.seq = seq
     for tracked, _fd in _streams.values():
         tracked.used = False  # output between jobs (a thread of the last one) is not this job's
+    # At most one frame per 0.2 s (Node's worker writes the newest of each second to the row); the last
+    # report is flushed before the answer.
+    def send_progress(fraction: float, message: Optional[str]) -> None:
+        text = None if message is None else cut(message)
+        write_frame(OUT_FD, {"type": "progress", "seq": seq, "fraction": fraction, "message": text})
+
+    throttle = ProgressThrottle(send_progress)
     ctx = JobContext(
         job_id=header["job_id"],
         attempt=header["attempt"],
         logger=logging.getLogger("praisonai_svc.job"),
-        # The worker throttles: every report goes to it, only the newest of each second reaches the row.
-        _report=lambda fraction, message: write_frame(
-            OUT_FD, {"type": "progress", "seq": seq, "fraction": fraction, "message": message}
-        ),
+        _report=throttle.report,
     )
     reply: dict = {}
     data = b""
@@ -131,8 +154,12 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
         state.running = ctx
         try:
             file = app.definition.call(payload, ctx)
-        finally:
+        except BaseException as error:  # noqa: BLE001 - re-raised below, in the worker only
             state.running = None
+            _end_if_forked(error)
+            raise
+        state.running = None
+        _end_if_forked(None)
         reply = {"type": "result", "seq": seq, "content_type": file.content_type, "filename": file.filename}
         data = file.data
     except KeyboardInterrupt:
@@ -141,12 +168,66 @@ def _run_job(app: Any, header: dict, body: bytes) -> None:
         reply = {
             "type": "error",
             "seq": seq,
-            "message": _message(error),
-            "non_retriable": isinstance(error, NonRetriableError) or _is_validation_error(error),
+            "message": cut(_message(error)),
+            "non_retriable": isinstance(error, (NonRetriableError, ResultTypeError)) or _is_validation_error(error),
             "traceback": traceback.format_exc()[-TRACEBACK_LIMIT:],
         }
-    reply["output"] = _mark_output_end(seq)
+    throttle.flush()
+    broken = _broken_streams()
+    if broken:
+        # Its output would be lost or land in whatever file took the descriptor: this process cannot serve
+        # another job. Node replaces it; the job fails, since a retry would do the same.
+        reply = {
+            "type": "error",
+            "seq": seq,
+            "message": f"{broken}: its output can no longer be logged, so the process was replaced "
+            "(to silence output, redirect sys.stdout/sys.stderr instead of closing them)",
+            "non_retriable": True,
+            "replace": True,
+        }
+        data = b""
+    reply["output"] = _mark_output_end(header.get("end", ""), skip=bool(broken))
     write_frame(OUT_FD, reply, data)
+
+
+def _end_if_forked(error: Optional[BaseException]) -> None:
+    """A process the handler forked that returns from (or raises out of) the handler ends here, with the exit
+    code it would have had: only the worker answers for the job."""
+    if os.getpid() == state.pid:
+        return
+    code = 0
+    if isinstance(error, SystemExit):
+        code = error.code if isinstance(error.code, int) else (0 if error.code is None else 1)
+    elif error is not None:
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(code)
+
+
+def _stream_identity(fd: int) -> Optional[tuple]:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+#: What fds 1 and 2 were when the worker started (the pipes Node reads); filled in by main().
+_ORIGINAL_STREAMS: dict = {}
+
+
+def _broken_streams() -> str:
+    """Says what the handler did to its stdout/stderr, or "" when both are still the pipes Node reads."""
+    for name, (tracked, fd) in _streams.items():
+        if _stream_identity(fd) != _ORIGINAL_STREAMS.get(fd):
+            return f"the handler closed or replaced its {name} (fd {fd})"
+        if getattr(tracked._stream, "closed", False):
+            return f"the handler closed sys.{name}"
+    return ""
 
 
 class _Tracked:
@@ -201,18 +282,22 @@ def _make_fionread() -> Optional[Callable[[int], int]]:
 _fionread = _make_fionread()
 
 
-def _mark_output_end(seq: int) -> list:
+def _mark_output_end(token: str, skip: bool = False) -> list:
     """Ends the job's output on the streams it wrote to, so Node logs every line under the job before it
     answers; a job whose output Node has already read costs two ioctl calls. Returns the streams Node
-    should wait for."""
-    marked = []
+    should wait for. The token is the job's own, random, from Node: a handler that prints a marker (it
+    cannot know the token) does not end its job's output early. `skip`: a stream was closed or replaced,
+    and a marker might land in a file that took its descriptor."""
+    marked: list = []
+    if skip:
+        return marked
     for name, (tracked, fd) in _streams.items():
         if not tracked.used and not _unread(fd):
             continue
         tracked.used = False
         try:
             tracked.flush()
-            os.write(fd, f"\n{OUTPUT_END}{seq}\n".encode())
+            os.write(fd, f"\n{OUTPUT_END}{token}\n".encode())
             marked.append(name)
         except (OSError, ValueError, AttributeError):
             pass  # a handler that closed its stdout: nothing more will come from it
@@ -222,10 +307,13 @@ def _mark_output_end(seq: int) -> list:
 def _message(error: BaseException) -> str:
     from .errors import NonRetriableError
 
+    from .result import ResultTypeError
+
     text = str(error)
     if isinstance(error, NonRetriableError):
         return text or "NonRetriableError"
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    kind = "TypeError" if isinstance(error, ResultTypeError) else type(error).__name__
+    return f"{kind}: {text}" if text else kind
 
 
 def _is_validation_error(error: BaseException) -> bool:
@@ -271,6 +359,10 @@ def _hide_frame_pipes() -> None:
 
 def main(argv: list) -> None:
     _hide_frame_pipes()
+    state.pid = os.getpid()
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+    for fd in (1, 2):
+        _ORIGINAL_STREAMS[fd] = _stream_identity(fd)
     _exit_with_parent()
     if sys.version_info < MIN_PYTHON:
         found = sys.version.split()[0]
@@ -283,9 +375,19 @@ def main(argv: list) -> None:
     job_logger.setLevel(logging.DEBUG)
     job_logger.propagate = False
     job_logger.addHandler(_FrameLogHandler())
+    # From here on, an exit is handlers.py's doing (os._exit at import time, a crash in a C extension), not
+    # the interpreter's: Node says so.
+    write_frame(OUT_FD, {"type": "loading"})
     try:
         app = _load(argv[1])
         ready = _describe(app)
+    except SystemExit as error:
+        _fatal(
+            "import",
+            f"it called sys.exit({error.code!r}) while it was being imported; a handlers file must define the "
+            "service, not exit",
+            traceback.format_exc(),
+        )
     except BaseException as error:  # noqa: BLE001 - the author needs to see any failure of the import
         _fatal("import", _message(error), traceback.format_exc())
     write_frame(OUT_FD, ready)

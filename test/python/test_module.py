@@ -1,11 +1,15 @@
 """The praisonai_svc module as a handler author uses it (run by test/python-module.test.ts)."""
 
+import threading
+import time
 import unittest
 
 from pydantic import BaseModel
 
 from praisonai_svc import JobContext, NonRetriableError, ServiceApp
-from praisonai_svc.result import to_job_file
+from praisonai_svc._protocol import MAX_TEXT, cut
+from praisonai_svc._throttle import ProgressThrottle
+from praisonai_svc.result import ResultTypeError, to_job_file
 
 
 class Deck(BaseModel):
@@ -114,6 +118,58 @@ class Results(unittest.TestCase):
             to_job_file((3, "t/p", "f"), None, None)
         with self.assertRaisesRegex(TypeError, r"result filename is str ''; expected a non-empty str"):
             to_job_file((b"a", "t/p", ""), None, None)
+
+    def test_a_wrong_result_is_a_result_type_error_shown_briefly(self):
+        with self.assertRaises(ResultTypeError) as caught:
+            to_job_file(list(range(1_000_000)), None, None)
+        self.assertIsInstance(caught.exception, TypeError)
+        self.assertLess(len(str(caught.exception)), 400)
+        with self.assertRaisesRegex(ResultTypeError, r"filename is 5000 characters long; expected at most 1000"):
+            to_job_file((b"a", "t/p", "f" * 5000), None, None)
+
+
+class Texts(unittest.TestCase):
+    def test_cut_keeps_short_texts_and_notes_the_length_of_long_ones(self):
+        self.assertEqual(cut("short"), "short")
+        long = cut("x" * 1_000_000)
+        self.assertEqual(len(long), MAX_TEXT)
+        self.assertTrue(long.endswith("(cut: 1000000 characters in all)"))
+
+
+class Throttle(unittest.TestCase):
+    def make(self, interval=0.2):
+        sent = []
+        arrived = threading.Event()
+
+        def send(fraction, message):
+            sent.append((fraction, message, time.monotonic()))
+            arrived.set()
+
+        return ProgressThrottle(send, interval), sent, arrived
+
+    def test_sends_the_first_report_at_once_and_the_last_at_flush(self):
+        throttle, sent, _ = self.make()
+        for i in range(1000):
+            throttle.report(i / 1000, None)
+        throttle.report(1.0, "done")
+        self.assertEqual([s[:2] for s in sent], [(0.0, None)])
+        throttle.flush()
+        self.assertEqual([s[:2] for s in sent], [(0.0, None), (1.0, "done")])
+        throttle.report(0.5, "after the end")  # a thread of a finished job
+        time.sleep(0.3)
+        self.assertEqual(len(sent), 2)
+
+    def test_a_timer_sends_the_report_held_back_when_the_interval_is_over(self):
+        throttle, sent, arrived = self.make()
+        started = time.monotonic()
+        throttle.report(0.1, None)
+        arrived.clear()
+        throttle.report(0.2, None)
+        self.assertTrue(arrived.wait(2))
+        self.assertEqual([s[:2] for s in sent], [(0.1, None), (0.2, None)])
+        self.assertGreaterEqual(sent[1][2] - started, 0.19)
+        throttle.flush()
+        self.assertEqual(len(sent), 2)  # nothing left to send
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 // Which Python the tests use for handlers that need Pydantic: the PPT example's venv (.ci/run creates it from
 // examples/ppt-python/requirements.txt), else python3 on PATH.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { JobLogger } from "../../src/app/handler.js";
 import { ROOT } from "./cli.js";
 
 export const EXAMPLE_VENV_PYTHON = path.join(ROOT, "examples/ppt-python/.venv/bin/python");
@@ -27,4 +28,35 @@ export function pythonReporting(version: string): string {
     mode: 0o755,
   });
   return shim;
+}
+
+export type LogEntry = { level: string; obj: object; msg: string | undefined };
+
+/** A JobLogger that keeps what it was given, to look at the job's (or the pool's) log lines. */
+export function memoryLog(): JobLogger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at = (level: string) => (obj: object | string, msg?: string) =>
+    entries.push(typeof obj === "string" ? { level, obj: {}, msg: obj } : { level, obj, msg });
+  return { entries, info: at("info"), warn: at("warn"), error: at("error"), debug: at("debug") };
+}
+
+/** A handlers.py with this source, alone in a new temporary folder. */
+export function tempHandlers(source: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "py-handlers-"));
+  const file = path.join(dir, "handlers.py");
+  writeFileSync(file, source);
+  return file;
+}
+
+/**
+ * Whether the process runs: false once it is gone or a zombie (a killed orphan waits for a reaper, which
+ * a container's PID 1 may never be, and `kill -0` still reaches a zombie).
+ */
+export function processRuns(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
 }

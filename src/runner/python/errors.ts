@@ -43,10 +43,30 @@ export function exitedBeforeReady(
   );
 }
 
-/** The Python process died while it ran a job (segfault, os._exit, out of memory, kill): the job is retried. */
+/**
+ * The runner's own module said it was importing handlers.py, then the process ended without a report:
+ * handlers.py ended it (os._exit at import time, a crash in a C extension), not a wrong interpreter.
+ */
+export function exitedWhileImporting(file: string, how: string, stderr: string): PythonStartError {
+  const said = stderr.trim() ? ` It wrote:\n${stderr.trim()}` : " It wrote nothing on stderr.";
+  return new PythonStartError(
+    `${file} ended the Python process (${how}) while it was being imported: does it call os._exit() or ` +
+      `sys.exit() at import time, or crash in a C extension? A handlers file must only define the service.${said}`,
+  );
+}
+
+/**
+ * The Python process died while it ran a job (segfault, os._exit, out of memory, kill), or was killed
+ * because it broke the protocol (`because`): the job is retried.
+ */
 export class PythonCrashError extends PraisonError {
-  constructor(how: string) {
-    super("PYTHON_CRASH", `the Python process running the job exited (${how}); it was replaced`);
+  constructor(how: string, because?: string) {
+    super(
+      "PYTHON_CRASH",
+      because
+        ? `the Python process running the job ${because}; it was killed and replaced`
+        : `the Python process running the job exited (${how}); it was replaced`,
+    );
   }
 }
 

@@ -1,16 +1,19 @@
 // One long-lived Python worker process: imports handlers.py once, then runs one job at a time over frames.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import type { Readable, Writable } from "node:stream";
 import { type JobFile, type JobLogger, toJobFile } from "../../app/handler.js";
 import {
   exitedBeforeReady,
+  exitedWhileImporting,
   PythonCrashError,
   PythonHandlerError,
   PythonStartError,
   spawnFailed,
   tooOld,
 } from "./errors.js";
-import { encodeFrame, type Frame, FrameReader } from "./frames.js";
+import { encodeFrame, type Frame, FrameError, FrameReader } from "./frames.js";
+import { cutText } from "./limits.js";
 import { lineSplitter } from "./output.js";
 
 /** What handlers.py declared, as its worker reports it once imported. */
@@ -37,6 +40,8 @@ export interface PythonProcessOptions {
 
 interface Running {
   seq: number;
+  /** The job's end-of-output token: random, so a handler cannot print it and end its output early. */
+  end: string;
   log: JobLogger;
   progress?: (fraction: number, message?: string) => void;
   resolve(file: JobFile<Buffer>): void;
@@ -52,8 +57,12 @@ export interface PythonRun {
 }
 
 const STDERR_TAIL = 4000;
-/** What the Python worker writes on stdout and stderr after a job's output (python/praisonai_svc/_worker.py). */
+type Level = "info" | "warn" | "error" | "debug";
+const LEVELS = new Set<unknown>(["info", "warn", "error", "debug"]);
+/** What the Python worker writes on stdout and stderr after a job's output, then the job's token (_worker.py). */
 const OUTPUT_END = "\u0000praisonai-svc:end:";
+/** Tokens of the latest jobs whose markers are consumed silently (one may arrive after its job gave up waiting). */
+const RECENT_TOKENS = 4;
 /** How long an answer waits for the job's output markers (a handler may have closed its stdout). */
 const OUTPUT_WAIT_MS = 2000;
 
@@ -69,8 +78,14 @@ export class PythonProcess {
   #running: Running | undefined;
   #stderrTail = "";
   #dead = false;
-  /** The last job whose output has fully arrived, per stream; an answer waits for both. */
-  readonly #outputDone = { stdout: 0, stderr: 0 };
+  /** The process said it cannot serve another job (its handler closed stdout): the pool replaces it. */
+  #spent = false;
+  /** Why we killed the process (it broke the protocol), for the error of the job it ran. */
+  #killedBecause: string | undefined;
+  /** The token of the last job whose output has fully arrived, per stream; an answer waits for both. */
+  readonly #outputDone = { stdout: "", stderr: "" };
+  /** The end tokens of the latest jobs, newest last. */
+  readonly #tokens: string[] = [];
   #onOutputDone: (() => void) | undefined;
   readonly #lines = {
     stdout: lineSplitter((line) => this.#output("stdout", line)),
@@ -92,15 +107,26 @@ export class PythonProcess {
     this.#child.stderr?.on("data", (chunk: Buffer) => this.#lines.stderr.push(chunk));
     this.ready = new Promise<PythonServiceInfo>((resolve, reject) => {
       let started = false;
+      /** Our module runs and imports handlers.py: an exit from now on is the file's doing. */
+      let importing = false;
       const reader = new FrameReader((frame) => {
-        if (!started && frame.header.type === "ready") {
+        if (!started && frame.header.type === "loading") importing = true;
+        else if (!started && frame.header.type === "ready") {
           started = true;
           resolve(frame.header as unknown as PythonServiceInfo);
         } else if (frame.header.type === "fatal") {
           reject(this.#fatal(frame));
         } else this.#onFrame(frame);
       });
-      (this.#child.stdio[4] as Readable).on("data", (chunk: Buffer) => reader.push(chunk));
+      (this.#child.stdio[4] as Readable).on("data", (chunk: Buffer) => {
+        try {
+          reader.push(chunk);
+        } catch (error) {
+          if (!(error instanceof FrameError)) throw error;
+          // Torn or forged (a handler writing on the channel): nothing more it says can be trusted.
+          this.#killFor(`sent a corrupt frame on the protocol channel (${error.message})`);
+        }
+      });
       this.#child.once("error", (error: NodeJS.ErrnoException) => {
         this.#dead = true;
         reject(spawnFailed(opts.python, error));
@@ -110,9 +136,19 @@ export class PythonProcess {
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         // Let the last frames and output drain before the job in flight is judged.
         setImmediate(() => {
-          if (!started) reject(exitedBeforeReady(opts.python, opts.file, how, this.#stderrTail));
-          this.#settle((r) => r.reject(new PythonCrashError(how)));
+          if (!started) {
+            if (this.#killedBecause)
+              reject(
+                new PythonStartError(
+                  `Could not load ${opts.file}: the Python process ${this.#killedBecause}.`,
+                ),
+              );
+            else if (importing) reject(exitedWhileImporting(opts.file, how, this.#stderrTail));
+            else reject(exitedBeforeReady(opts.python, opts.file, how, this.#stderrTail));
+          }
+          this.#settle((r) => r.reject(new PythonCrashError(how, this.#killedBecause)));
         });
+        this.#killGroup(); // what the handler forked and left running goes with it
       });
     });
     // An unobserved failed start must not crash the process: whoever awaits `ready` sees the error.
@@ -124,8 +160,9 @@ export class PythonProcess {
     return this.#child.pid;
   }
 
+  /** False once it has exited, or said it cannot serve another job. */
   get alive(): boolean {
-    return !this.#dead;
+    return !this.#dead && !this.#spent;
   }
 
   /** Runs one job; the result rejects at once when the signal fires, while the process is interrupted, then killed. */
@@ -143,18 +180,24 @@ export class PythonProcess {
     if (this.#running) throw new Error("a Python process runs one job at a time");
     this.jobs += 1;
     const seq = ++this.#seq;
+    const end = randomBytes(12).toString("base64url");
+    this.#tokens.push(end);
+    if (this.#tokens.length > RECENT_TOKENS) this.#tokens.shift();
     let finish!: () => void;
     const settled = new Promise<void>((resolve) => {
       finish = resolve;
     });
     const result = new Promise<JobFile<Buffer>>((resolve, reject) => {
-      this.#running = { seq, log: job.log, progress: job.progress, resolve, reject, finish };
+      this.#running = { seq, end, log: job.log, progress: job.progress, resolve, reject, finish };
     });
     if (this.#dead) this.#settle((r) => r.reject(new PythonCrashError("it had already exited")));
     else {
       const body = Buffer.from(JSON.stringify(payload), "utf8");
       const pipe = this.#child.stdio[3] as Writable;
-      for (const part of encodeFrame({ type: "job", seq, job_id: job.jobId, attempt: job.attempt }, body))
+      for (const part of encodeFrame(
+        { type: "job", seq, job_id: job.jobId, attempt: job.attempt, end },
+        body,
+      ))
         pipe.write(part);
     }
     const onAbort = () => {
@@ -190,7 +233,30 @@ export class PythonProcess {
   }
 
   kill(): void {
-    if (!this.#dead) this.#child.kill("SIGKILL");
+    if (!this.#dead) this.#killGroup();
+  }
+
+  /** Kills the process and its own process group: children the handler forked, left running, go with it. */
+  #killGroup(): void {
+    const pid = this.#child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, "SIGKILL"); // detached: the worker leads its group
+    } catch {
+      // ESRCH: the group is empty (all gone) or was left (a handler that called os.setsid()).
+    }
+    if (!this.#dead) this.#child.kill("SIGKILL"); // in case it left its group
+  }
+
+  /** Kills the process because it broke the protocol; the job it ran fails with `because`. */
+  #killFor(because: string): void {
+    if (this.#killedBecause || this.#dead) return;
+    this.#killedBecause = because;
+    (this.#running?.log ?? this.#opts.log).error(
+      { pid: this.pid },
+      `the Python process ${because}; killing and replacing it`,
+    );
+    this.kill();
   }
 
   #onFrame({ header, body }: Frame): void {
@@ -198,13 +264,14 @@ export class PythonProcess {
     if (!running || header.seq !== running.seq) return; // an answer for a job already given up
     switch (header.type) {
       case "log": {
-        const level = header.level as "info" | "warn" | "error" | "debug";
-        (running.log[level] ?? running.log.info).call(running.log, { source: "python" }, String(header.msg));
+        // Checked against the four levels: a forged "level" must not pick another property of the logger.
+        const level: Level = LEVELS.has(header.level) ? (header.level as Level) : "info";
+        running.log[level]({ source: "python" }, cutText(String(header.msg)));
         return;
       }
       case "progress": {
         // Checked in Python (ctx.progress raises there); a frame that still fails the check is logged, not fatal.
-        const message = typeof header.message === "string" ? header.message : undefined;
+        const message = typeof header.message === "string" ? cutText(header.message) : undefined;
         try {
           running.progress?.(Number(header.fraction), message);
         } catch (error) {
@@ -223,15 +290,17 @@ export class PythonProcess {
           }
         });
         return;
-      case "error":
-        running.log.error(
-          { traceback: header.traceback },
-          `the Python handler raised: ${String(header.message)}`,
-        );
+      case "error": {
+        const message = cutText(String(header.message));
+        const traceback = typeof header.traceback === "string" ? cutText(header.traceback) : undefined;
+        running.log.error({ traceback }, cutText(`the Python handler raised: ${message}`));
+        // Its handler closed or replaced stdout/stderr: it cannot serve another job.
+        if (header.replace === true) this.#spent = true;
         this.#settleAfterOutput(running.seq, header.output, (r) =>
-          r.reject(new PythonHandlerError(String(header.message), header.non_retriable === true)),
+          r.reject(new PythonHandlerError(message, header.non_retriable === true)),
         );
         return;
+      }
       case "cancelled":
         // Interrupted by us: the result already rejected with the signal's reason (this one is then ignored).
         // By someone else (a SIGINT from outside): the delivery failed and is retried.
@@ -259,8 +328,11 @@ export class PythonProcess {
    * later; `output` names the streams the job wrote to (each ends with a marker).
    */
   #settleAfterOutput(seq: number, output: unknown, end: (r: Running) => void): void {
-    const streams: ("stdout" | "stderr")[] = Array.isArray(output) ? output : ["stdout", "stderr"];
-    const done = () => streams.every((s) => this.#outputDone[s] >= seq);
+    const streams = (Array.isArray(output) ? output : ["stdout", "stderr"]).filter(
+      (s): s is "stdout" | "stderr" => s === "stdout" || s === "stderr",
+    );
+    const token = this.#running?.end;
+    const done = () => streams.every((s) => this.#outputDone[s] === token);
     if (done()) {
       this.#settle(end); // the common case (nothing printed, or already read): no extra turn of the loop
       return;
@@ -278,12 +350,14 @@ export class PythonProcess {
 
   #output(stream: "stdout" | "stderr", line: string): void {
     const marker = line.indexOf(OUTPUT_END);
-    if (marker === -1) {
+    const token = marker === -1 ? "" : line.slice(marker + OUTPUT_END.length);
+    // Only a job's own token ends its output: anything else that looks like a marker is the handler's text.
+    if (marker === -1 || !this.#tokens.includes(token)) {
       this.#print(stream, line);
       return;
     }
     if (marker > 0) this.#print(stream, line.slice(0, marker));
-    this.#outputDone[stream] = Number(line.slice(marker + OUTPUT_END.length)) || 0;
+    this.#outputDone[stream] = token;
     this.#onOutputDone?.();
   }
 
@@ -295,8 +369,8 @@ export class PythonProcess {
   }
 
   #fatal({ header }: Frame): PythonStartError {
-    const message = String(header.message);
-    const detail = String(header.detail ?? "").trim();
+    const message = cutText(String(header.message));
+    const detail = cutText(String(header.detail ?? "").trim());
     if (header.kind === "version") return tooOld(this.#opts.python, message);
     const hint = /ModuleNotFoundError|No module named/.test(message)
       ? ` Install the handler's dependencies into ${this.#opts.python} (pip install -r requirements.txt), or point PRAISONAI_SVC_PYTHON at the interpreter that has them.`
