@@ -8,13 +8,13 @@ import { type RoutePolicy, withPolicy } from "../security/route-policy.js";
 import { lazyDocument, type OpenApiDocument, recordRoutes } from "./openapi-document.js";
 
 /** The payload's JSON Schema (input side), or any object when the handler has no schema. */
-export function payloadJsonSchema(
+export async function payloadJsonSchema(
   validator: PayloadValidator | undefined,
   example?: unknown,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const examples = example === undefined || example === null ? {} : { examples: [example] };
   if (!validator) return { type: "object", additionalProperties: true, ...examples };
-  return { ...validator.jsonSchema(), ...examples };
+  return { ...(await validator.jsonSchema()), ...examples };
 }
 
 type SecurityScheme =
