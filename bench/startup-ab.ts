@@ -1,0 +1,76 @@
+// Start-up of two builds of the CLI side by side (A/B), with the bare Fastify server as the common baseline:
+// spawn -> first 200 from /health, as bench/startup.ts measures `startup_ratio`, but for two copies of the
+// package (e.g. main's and a branch's), alternating start by start against one Azurite so that the
+// machine's load swings reach both alike. A one-off comparison of a change, not a figure of the suite.
+//
+//   node --import tsx bench/startup-ab.ts <package dir A> <package dir B> [starts, default 10]
+//
+// A package dir holds bin/praisonai-svc.js and its dist/ (a copy of the repository's, with node_modules
+// beside it or above it).
+import path from "node:path";
+import { compileHandlers } from "../src/build/compile.js";
+import { freePort, startAzurite } from "../src/local/azurite.js";
+import { namespace, ourStorage, serviceEnv } from "./support/azure.js";
+import { FIXTURES, type Proc, startProcess, stopAll, waitForHealth } from "./support/procs.js";
+import { median } from "./support/stats.js";
+
+const [dirA, dirB, startsArg] = process.argv.slice(2);
+if (!dirA || !dirB) {
+  console.error("usage: node --import tsx bench/startup-ab.ts <package dir A> <package dir B> [starts]");
+  process.exit(2);
+}
+const starts = Number(startsArg ?? 10);
+
+const azurite = await startAzurite();
+try {
+  const ns = namespace();
+  await ourStorage(azurite.connectionString, ns);
+  const env = { HOST: "127.0.0.1", ...serviceEnv(azurite.connectionString, ns) };
+  // As deployed: handlers.ts compiled by `praisonai-svc build` (bench/fixtures/dist/, ignored by git).
+  const { outfile } = await compileHandlers(path.join(FIXTURES, "noop-handlers.ts"));
+  const cli = (dir: string) => (port: number) =>
+    startProcess(
+      `api ${dir}`,
+      process.execPath,
+      [path.resolve(dir, "bin/praisonai-svc.js"), "api", outfile],
+      {
+        env: { ...env, PORT: String(port) },
+        quiet: true,
+      },
+    );
+  type Name = "A" | "B" | "bare";
+  const contenders: Record<Name, (port: number) => Proc> = {
+    A: cli(dirA),
+    B: cli(dirB),
+    bare: (port) =>
+      startProcess("bare fastify", process.execPath, [path.join(FIXTURES, "bare-server.mjs")], {
+        env: { PORT: String(port) },
+      }),
+  };
+  const samples: Record<Name, number[]> = { A: [], B: [], bare: [] };
+  // One untimed start each first (file-system caches), then rounds whose order flips every other round.
+  for (let round = -1; round < starts; round++) {
+    const order: Name[] = ["A", "B", "bare"];
+    if (round % 2 === 1) order.reverse();
+    for (const name of order) {
+      const port = await freePort();
+      const t0 = performance.now();
+      const proc = contenders[name](port);
+      const ms = (await waitForHealth(`http://127.0.0.1:${port}`, proc, 60_000)) - t0;
+      await proc.stop(0);
+      if (round >= 0) samples[name].push(ms);
+    }
+  }
+  for (const [name, ms] of Object.entries(samples)) {
+    console.log(
+      `${name.padEnd(5)} median ${median(ms).toFixed(0)} ms  (${ms.map((v) => v.toFixed(0)).join(", ")})`,
+    );
+  }
+  const bare = median(samples.bare);
+  console.log(
+    `startup_ratio A ${(median(samples.A) / bare).toFixed(2)}, B ${(median(samples.B) / bare).toFixed(2)}`,
+  );
+} finally {
+  await stopAll();
+  await azurite.stop();
+}
