@@ -3,10 +3,11 @@
 // package (e.g. main's and a branch's), alternating start by start against one Azurite so that the
 // machine's load swings reach both alike. A one-off comparison of a change, not a figure of the suite.
 //
-//   node --import tsx bench/startup-ab.ts <package dir A> <package dir B> [starts, default 10]
+//   node --import tsx bench/startup-ab.ts <package dir A> <package dir B> [starts, default 10] [handlers.ts]
 //
-// A package dir holds bin/praisonai-svc.js and its dist/ (a copy of the repository's, with node_modules
-// beside it or above it).
+// A package dir holds package.json, bin/praisonai-svc.js and dist/ (a copy of the repository's, with
+// node_modules beside it or above it).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { compileHandlers } from "../src/build/compile.js";
 import { freePort, startAzurite } from "../src/local/azurite.js";
@@ -14,9 +15,11 @@ import { namespace, ourStorage, serviceEnv } from "./support/azure.js";
 import { FIXTURES, type Proc, startProcess, stopAll, waitForHealth } from "./support/procs.js";
 import { median } from "./support/stats.js";
 
-const [dirA, dirB, startsArg] = process.argv.slice(2);
+const [dirA, dirB, startsArg, handlersArg] = process.argv.slice(2);
 if (!dirA || !dirB) {
-  console.error("usage: node --import tsx bench/startup-ab.ts <package dir A> <package dir B> [starts]");
+  console.error(
+    "usage: node --import tsx bench/startup-ab.ts <package dir A> <package dir B> [starts] [handlers.ts]",
+  );
   process.exit(2);
 }
 const starts = Number(startsArg ?? 10);
@@ -26,22 +29,33 @@ try {
   const ns = namespace();
   await ourStorage(azurite.connectionString, ns);
   const env = { HOST: "127.0.0.1", ...serviceEnv(azurite.connectionString, ns) };
-  // As deployed: handlers.ts compiled by `praisonai-svc build` (bench/fixtures/dist/, ignored by git).
-  const { outfile } = await compileHandlers(path.join(FIXTURES, "noop-handlers.ts"));
-  const cli = (dir: string) => (port: number) =>
-    startProcess(
-      `api ${dir}`,
-      process.execPath,
-      [path.resolve(dir, "bin/praisonai-svc.js"), "api", outfile],
-      {
-        env: { ...env, PORT: String(port) },
-        quiet: true,
-      },
-    );
+  // As deployed: handlers.ts compiled by `praisonai-svc build`. Compiled inside each package dir (in its
+  // .praisonai-svc/, ignored by git), so that its `import "praisonai-svc"` loads that build, as in a
+  // service, not a third copy. The file may import packages only (no relative imports).
+  const source = readFileSync(path.resolve(handlersArg ?? path.join(FIXTURES, "noop-handlers.ts")), "utf8");
+  const compiled = async (dir: string) => {
+    const file = path.resolve(dir, ".praisonai-svc", "startup-ab", "handlers.ts");
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, source);
+    return (await compileHandlers(file)).outfile;
+  };
+  const cli = async (dir: string) => {
+    const outfile = await compiled(dir);
+    return (port: number) =>
+      startProcess(
+        `api ${dir}`,
+        process.execPath,
+        [path.resolve(dir, "bin/praisonai-svc.js"), "api", outfile],
+        {
+          env: { ...env, PORT: String(port) },
+          quiet: true,
+        },
+      );
+  };
   type Name = "A" | "B" | "bare";
   const contenders: Record<Name, (port: number) => Proc> = {
-    A: cli(dirA),
-    B: cli(dirB),
+    A: await cli(dirA),
+    B: await cli(dirB),
     bare: (port) =>
       startProcess("bare fastify", process.execPath, [path.join(FIXTURES, "bare-server.mjs")], {
         env: { PORT: String(port) },
