@@ -1,8 +1,9 @@
 // `praisonai-svc status` as a process: the admin stats from a running service (admin key from the environment)
 // or straight from storage, once or --watch until Ctrl-C.
+import { spawn } from "node:child_process";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { ROOT, runCli, startApiProcess } from "./support/cli.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { BIN, ROOT, runCli, startApiProcess } from "./support/cli.js";
 import { newJob } from "./support/conformance/job-store.js";
 import { KEY_A, KEY_B } from "./support/security.js";
 import { isolatedStorage } from "./support/storage.js";
@@ -79,6 +80,36 @@ describe("praisonai-svc status", () => {
     status.kill("SIGINT");
     expect(await status.exited).toBe(0);
   }, 90_000);
+
+  it("ends quietly with status 0 when the reader of its output goes away (| head -3)", async () => {
+    const { env } = await seeded();
+    // bash for PIPESTATUS: the status of praisonai-svc, not of head; its stderr is this process's to read.
+    const shell = spawn(
+      "bash",
+      [
+        "-c",
+        `"${process.execPath}" "${BIN}" status --watch --interval 2 --hours 3 | head -3; echo "status=\${PIPESTATUS[0]}" >&2`,
+      ],
+      // Its own process group: should the CLI not end, the test stops the pipeline (bash, node, head) whole.
+      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    onTestFinished(() => {
+      if (shell.exitCode === null && shell.signalCode === null && shell.pid)
+        process.kill(-shell.pid, "SIGKILL");
+    });
+    let out = "";
+    let err = "";
+    shell.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    shell.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => shell.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(out.split("\n").filter(Boolean)).toHaveLength(3);
+    expect(err).toBe("status=0\n"); // nothing else: no EPIPE, no stack trace
+  }, 60_000);
 
   it("refuses a bad window or a URL with credentials, saying what to do", async () => {
     const bad = runCli(["status", "--hours", "0", "--url", "http://127.0.0.1:9"]);

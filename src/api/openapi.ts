@@ -1,20 +1,20 @@
 // The OpenAPI document (/openapi.json) and interactive docs (/docs), generated from the routes and the handler's schema.
-import swagger from "@fastify/swagger";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceApp } from "../app/service-app.js";
 import type { PayloadValidator } from "../app/validator.js";
 import type { ServiceConfig } from "../config/config.js";
 import { DOCS_CSP } from "../security/headers.js";
 import { type RoutePolicy, withPolicy } from "../security/route-policy.js";
+import { lazyDocument, type OpenApiDocument, recordRoutes } from "./openapi-document.js";
 
 /** The payload's JSON Schema (input side), or any object when the handler has no schema. */
-export function payloadJsonSchema(
+export async function payloadJsonSchema(
   validator: PayloadValidator | undefined,
   example?: unknown,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const examples = example === undefined || example === null ? {} : { examples: [example] };
   if (!validator) return { type: "object", additionalProperties: true, ...examples };
-  return { ...validator.jsonSchema(), ...examples };
+  return { ...(await validator.jsonSchema()), ...examples };
 }
 
 type SecurityScheme =
@@ -39,16 +39,15 @@ export async function installOpenApi(
   config: ServiceConfig,
   version: string,
 ): Promise<void> {
-  await api.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: app.name,
-        version,
-        description: app.options.description ?? `${app.name}: submit a job, poll it, download its file.`,
-      },
-      ...securityOf(config),
+  // The document is built by the first /openapi.json or /docs request (openapi-document.ts), not at start-up.
+  const document = lazyDocument(api, recordRoutes(api), {
+    openapi: "3.1.0",
+    info: {
+      title: app.name,
+      version,
+      description: app.options.description ?? `${app.name}: submit a job, poll it, download its file.`,
     },
+    ...securityOf(config),
   });
   // They describe the API, never a job: public unless PRAISONAI_SVC_DOCS_PUBLIC=false.
   const policy: RoutePolicy = config.docsPublic
@@ -58,7 +57,7 @@ export async function installOpenApi(
   // first /docs request, not at start-up, where they cost ~0.1 s that /health would wait for.
   let ui: Promise<FastifyInstance> | undefined;
   const serveUi = async (request: FastifyRequest, reply: FastifyReply) => {
-    ui ??= docsUi(api.swagger() as unknown as Record<string, unknown>);
+    ui ??= document().then(docsUi);
     ui.catch(() => {
       ui = undefined; // a failed load is tried again by the next request
     });
@@ -72,14 +71,15 @@ export async function installOpenApi(
   await withPolicy(api, policy, async (docs) => {
     docs.get("/docs", { schema: { hide: true } }, serveUi);
     docs.get("/docs/*", { schema: { hide: true } }, serveUi);
-    docs.get("/openapi.json", { schema: { hide: true } }, async () => api.swagger());
+    docs.get("/openapi.json", { schema: { hide: true } }, async () => document());
   });
 }
 
 /** A private Fastify instance serving swagger-ui for the finished OpenAPI document; /docs requests are passed to it. */
-async function docsUi(document: Record<string, unknown>): Promise<FastifyInstance> {
-  const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([
+async function docsUi(document: OpenApiDocument): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
     import("fastify"),
+    import("@fastify/swagger"),
     import("@fastify/swagger-ui"),
   ]);
   const ui = Fastify({ logger: false });

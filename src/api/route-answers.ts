@@ -71,8 +71,8 @@ export function derivedAnswers(
 
 /**
  * Adds the derived answers to every documented route's `response` map (a route's own entry for a status
- * wins) and marks public routes as needing no credentials. @fastify/swagger keeps the route options it saw
- * and reads them when the document is first asked for, so this hook's additions are in it.
+ * wins) and marks public routes as needing no credentials. The OpenAPI document keeps the route options
+ * it saw (openapi-document.ts) and reads them when it is first asked for, so this hook's additions are in it.
  */
 export function installRouteAnswers(api: FastifyInstance, settings: AnswerSettings): void {
   api.addHook("onRoute", (route: RouteOptions) => {

@@ -21,7 +21,7 @@ export function jsonSchemaValidator(schema: Record<string, unknown>): PayloadVal
       if (check(payload)) return { ok: true, value: payload };
       return { ok: false, issues: (check.errors ?? []).map(toIssue) };
     },
-    jsonSchema: () => json,
+    jsonSchema: async () => json,
   };
 }
 

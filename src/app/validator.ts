@@ -1,6 +1,5 @@
 // How a payload is checked before it is queued: one interface, with a zod and a JSON Schema driver.
 import type { ZodType } from "zod";
-import { z } from "zod";
 
 export interface PayloadIssue {
   /** Where in the payload: `slides[0].title`, or `(root)`. */
@@ -13,7 +12,8 @@ export type Validation = { ok: true; value: unknown } | { ok: false; issues: Pay
 /** Validates payloads and describes them (input side) for /openapi.json. */
 export interface PayloadValidator {
   validate(payload: unknown): Validation;
-  jsonSchema(): Record<string, unknown>;
+  /** Asynchronous so that zod (~0.1 s of module loading) is imported only by a service that has a zod schema. */
+  jsonSchema(): Promise<Record<string, unknown>>;
 }
 
 /** `slides[0].title` for ["slides", 0, "title"]. */
@@ -34,7 +34,11 @@ export function zodValidator(schema: ZodType): PayloadValidator {
         issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
       };
     },
-    jsonSchema() {
+    async jsonSchema() {
+      // Imported here, not at the top: a service without a zod schema (no schema, or a Python handler's
+      // JSON Schema) then never loads zod before /health answers. With a zod schema the handlers file has
+      // loaded zod already, and this import finds it.
+      const { z } = await import("zod");
       const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
         io: "input",
         unrepresentable: "any",

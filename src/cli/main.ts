@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { PraisonError } from "../errors.js";
 import { ownVersion } from "../own-package.js";
+import { endOnClosedOutput } from "./closed-output.js";
 import { apiCommand } from "./commands/api.js";
 import { buildCommand } from "./commands/build.js";
 import { deployCommand } from "./commands/deploy.js";
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
  * PraisonError and prints as one line saying what to do; anything else is a bug and prints its stack.
  */
 export async function main(argv: string[]): Promise<never> {
+  endOnClosedOutput();
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

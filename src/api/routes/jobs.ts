@@ -32,7 +32,7 @@ export async function jobsRoutes(
   { app, storage, config, onEnqueued }: JobsRouteDeps,
 ): Promise<void> {
   const definition = app.definition;
-  const bodySchema = payloadJsonSchema(definition.validator, app.options.example);
+  const bodySchema = await payloadJsonSchema(definition.validator, app.options.example);
 
   const findJob = (request: FastifyRequest<{ Params: { id: string } }>) => getJob(storage.jobs, request);
 
