@@ -12,6 +12,7 @@ use PraisonAI\Svc\Service;
 use PraisonAI\Svc\ServiceClient;
 use PraisonAI\Svc\Settings;
 use PraisonAI\Svc\TokenIssuer;
+use PraisonAI\Svc\VisitorLock;
 
 final class JobsController
 {
@@ -98,15 +99,34 @@ final class JobsController
             return Problem::response(415, __('Send the payload as application/json or as YAML (application/yaml, application/x-yaml or text/yaml).', 'praisonai-svc'));
         }
         $who = Requester::current(true);
-        if ($who->isVisitor() && $this->store->visitorSubmissionsLastHour($who, $service->name) >= $service->visitorLimit) {
-            $wait = $this->store->visitorRetryAfter($who, $service->name);
-            /* translators: %d: hourly limit */
-            $detail = sprintf(
-                _n('Visitors may submit %d job an hour to this service.', 'Visitors may submit %d jobs an hour to this service.', $service->visitorLimit, 'praisonai-svc'),
-                $service->visitorLimit
-            );
-            return Problem::response(429, $detail, [], ['Retry-After' => (string) $wait]);
+        if (!$who->isVisitor()) {
+            return $this->forward($service, $who, $body, $type);
         }
+        // Counting the last hour and recording the new job must not interleave with the same visitor's
+        // other requests: the lock is held from the count until the job is recorded.
+        $lock = new VisitorLock();
+        if (!$lock->acquire($who, $service->name, (int) apply_filters('praisonai_svc_visitor_lock_wait', VisitorLock::WAIT_SECONDS))) {
+            return Problem::response(503, __('Your earlier request to this service is still being sent. Try again in a moment.', 'praisonai-svc'), [], ['Retry-After' => '5']);
+        }
+        try {
+            if ($this->store->visitorSubmissionsLastHour($who, $service->name) >= $service->visitorLimit) {
+                $wait = $this->store->visitorRetryAfter($who, $service->name);
+                /* translators: %d: hourly limit */
+                $detail = sprintf(
+                    _n('Visitors may submit %d job an hour to this service.', 'Visitors may submit %d jobs an hour to this service.', $service->visitorLimit, 'praisonai-svc'),
+                    $service->visitorLimit
+                );
+                return Problem::response(429, $detail, [], ['Retry-After' => (string) $wait]);
+            }
+            return $this->forward($service, $who, $body, $type);
+        } finally {
+            $lock->release();
+        }
+    }
+
+    /** Sends a checked submission to the service and records the job it accepted. */
+    private function forward(Service $service, Requester $who, string $body, string $type): \WP_REST_Response
+    {
         $client = new ServiceClient($service);
         $answer = $client->submit($body, $type, $client->apiKeyAuth());
         if (!$answer->reached()) {
