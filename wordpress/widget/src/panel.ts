@@ -5,6 +5,7 @@ import type { WidgetConfig } from "./config.js";
 import { h, uid } from "./dom.js";
 import { ApiError, NetworkError } from "./http.js";
 import { createTranslate, type Translate } from "./i18n.js";
+import { webAddress } from "./link.js";
 import { contentTypeOf, readAttachment, summarize } from "./payload.js";
 import { pollingSource } from "./status.js";
 import { downloadButton, startThread } from "./thread.js";
@@ -22,13 +23,14 @@ export function mountPanel(root: HTMLElement, config: WidgetConfig): void {
   );
   root.replaceChildren(panel);
   if (!config.allowed) {
+    const login = webAddress(config.loginUrl);
     panel.append(
       h(
         "p",
         { class: "praisonai-chat__login" },
         t("loginRequired"),
         " ",
-        config.loginUrl ? h("a", { href: config.loginUrl }, t("login")) : "",
+        login ? h("a", { href: login }, t("login")) : "",
       ),
     );
     return;

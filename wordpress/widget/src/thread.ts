@@ -4,6 +4,7 @@ import type { Job, JobApi, JobStatus } from "./api.js";
 import { h } from "./dom.js";
 import { ApiError, NetworkError } from "./http.js";
 import type { Translate } from "./i18n.js";
+import { webAddress } from "./link.js";
 import { percentOf, progressAnnouncer, progressBar } from "./progress.js";
 import { type StatusSource, WatchTimeout } from "./status.js";
 
@@ -26,7 +27,9 @@ export function downloadButton(api: JobApi, t: Translate, job: Job, onError: (te
     button.disabled = true;
     try {
       // A fresh signed link every time: links in the job object expire.
-      location.assign(await api.downloadUrl(job.job_id));
+      const link = webAddress(await api.downloadUrl(job.job_id));
+      if (link) location.assign(link);
+      else onError(t("badLink"));
     } catch (error) {
       onError(error instanceof Error ? error.message : String(error));
     } finally {
