@@ -110,4 +110,32 @@ describe("the chat widget in Chromium", () => {
     expect(download.suggestedFilename()).toBe("file.txt");
     await p.context().close();
   }, 60_000);
+
+  it("follows a running job again after a reload and shows how it ended", async () => {
+    const p = await newPage();
+    const url = `${page.url}/?service=${encodeURIComponent(serviceUrl)}`;
+    await p.goto(url);
+    const run = randomBytes(4).toString("hex");
+    await send(p, JSON.stringify({ steps: 6, step_ms: 1000, run }), 1);
+    const item = p.locator(".praisonai-chat__message").first();
+    const jobId = await item.getAttribute("data-job-id");
+    await expect.poll(() => item.getAttribute("data-status"), { timeout: 15_000 }).toBe("processing");
+
+    await p.reload();
+    const again = p.locator(".praisonai-chat__message");
+    await expect.poll(() => again.count(), { timeout: 10_000 }).toBe(1);
+    expect(await again.first().getAttribute("data-job-id")).toBe(jobId);
+    expect(await again.first().locator(".praisonai-chat__request").textContent()).toContain(run);
+    // Still running when it shows again (the job takes 6 s), then its end and its file.
+    expect(await again.first().getAttribute("data-status")).not.toBe("done");
+    await expect.poll(() => again.first().getAttribute("data-status"), { timeout: 30_000 }).toBe("done");
+    expect(await again.first().locator(".praisonai-chat__download").textContent()).toBe("Download steps.txt");
+
+    // Once its end was shown it is no longer followed: another reload shows an empty thread.
+    await p.reload();
+    await p.waitForSelector(".praisonai-chat__form");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await p.locator(".praisonai-chat__message").count()).toBe(0);
+    await p.context().close();
+  }, 90_000);
 });

@@ -15,6 +15,8 @@ export interface ThreadDeps {
   /** Announces a status change in the widget's live region. */
   announce(text: string): void;
   jobTimeoutS: number;
+  /** Called once the widget stops following the job (its end shown, or given up on). */
+  forget?(jobId: string): void;
 }
 
 export function downloadButton(api: JobApi, t: Translate, job: Job, onError: (text: string) => void) {
@@ -94,6 +96,7 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
   const finish = (final: Job) => {
     if (finished()) return;
     following.abort();
+    deps.forget?.(final.job_id);
     show(final);
     if (document.activeElement === stop) item.focus(); // the button goes; keep keyboard users in place
     stop.remove();
@@ -148,6 +151,7 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
     .then(finish)
     .catch((error: unknown) => {
       if (finished()) return; // stopped by the visitor: the watch was called off
+      deps.forget?.(job.job_id);
       stop.remove();
       if (error instanceof WatchTimeout) fail(t("timeout", { minutes: Math.round(deps.jobTimeoutS / 60) }));
       else fail(error instanceof Error ? error.message : String(error));
