@@ -136,7 +136,7 @@ final class JobsController
         if ($answer->ok() && is_array($job) && ServiceClient::isJobId((string) ($job['job_id'] ?? ''))) {
             $this->store->record((string) $job['job_id'], $service->name, Service::MODE_PROXY, $who, $job);
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     public function read(\WP_REST_Request $request): \WP_REST_Response
@@ -152,7 +152,7 @@ final class JobsController
         if ($answer->ok() && is_array($answer->json())) {
             $this->store->update($row->job_id, $answer->json());
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     /**
@@ -183,7 +183,7 @@ final class JobsController
                 $this->store->update($row->job_id, $finished->json());
             }
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     /** 302 to a fresh signed link; with Accept: application/json, the link as JSON. */
@@ -199,7 +199,7 @@ final class JobsController
         }
         $link = $answer->json()['download_url'] ?? null;
         if (!$answer->ok() || !is_string($link)) {
-            return Problem::relay($answer);
+            return Problem::relay($answer, $service->secrets());
         }
         if (!preg_match('#^https?://#i', $link)) {
             return Problem::response(502, __('The service sent a download link that is not a web address.', 'praisonai-svc'));
@@ -264,7 +264,7 @@ final class JobsController
         if ($answer->ok() && is_array($job)) {
             $this->store->record($id, $service->name, Service::MODE_DIRECT, $who, $job);
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     /** The service's example payload, from its OpenAPI document (cached for an hour). */
