@@ -93,6 +93,18 @@ describe("the WordPress plugin tried from outside", () => {
       expect(refused.body.detail).toBe("Visitors may submit 1 job an hour to this service.");
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3500);
     }
+    // A new cookie and a made-up forwarding header do not reset it: the address counted is the connection's.
+    const evasion = await fetch(`${site.url}/?rest_route=/praisonai/v1/jobs&service=open`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        cookie: `praisonai_visitor=${visitorCookie()}`,
+        "x-forwarded-for": "203.0.113.9",
+        "x-real-ip": "203.0.113.9",
+      },
+      body: JSON.stringify({ steps: 1, step_ms: 0, evasion: cookie }),
+    });
+    expect(evasion.status).toBe(429);
     // Other visitors are not held up by this one's limit.
     expect((await submit(visitorCookie(), { steps: 1, step_ms: 0, other: cookie }, "wide")).status).toBe(202);
   }, 60_000);
@@ -138,6 +150,26 @@ describe("the WordPress plugin tried from outside", () => {
     // The lock went with the holder's connection: the visitor is served again.
     expect((await submit(cookie, { steps: 1, step_ms: 0, after: cookie }, "wide")).status).toBe(202);
   }, 60_000);
+
+  it("refuses a job id that is not one before calling the service, and another visitor's job with 404", async () => {
+    for (const id of ["..%2F..%2Fadmin", "00000000-0000-4000-8000-00000000000G"]) {
+      const res = await fetch(`${site.url}/?rest_route=/praisonai/v1/jobs/${id}`);
+      expect(res.status).toBe(404);
+    }
+    const owner = visitorCookie();
+    const mine = await submit(owner, { steps: 1, step_ms: 0, owner }, "wide");
+    expect(mine.status).toBe(202);
+    const read = (cookie: string) =>
+      fetch(`${site.url}/?rest_route=/praisonai/v1/jobs/${mine.body.job_id}`, {
+        headers: { cookie: `praisonai_visitor=${cookie}` },
+      });
+    expect((await read(owner)).status).toBe(200);
+    const stranger = await read(visitorCookie());
+    expect(stranger.status).toBe(404);
+    expect(((await stranger.json()) as { detail: string }).detail).toBe(
+      "No job with this id was submitted from your account.",
+    );
+  }, 30_000);
 
   it("logged no PHP notice from the plugin", async () => {
     const notices = (await debugLog(site)).split("\n").filter((l) => l.includes("/plugins/praisonai-svc/"));
