@@ -16,16 +16,16 @@ final class VisitorLock
     private array $held = [];
 
     /**
-     * Takes the locks of the visitor's cookie and of their address (the limit counts both, so a visitor
-     * changing cookies from one address is serialised too). Names are sorted: two requests sharing one
-     * key always take them in the same order. False when a lock was not had within `$wait` seconds.
+     * Takes the lock of the visitor's cookie, then the one of their address (the limit counts both, so a
+     * visitor changing cookies from one address is serialised too). Every request takes a cookie lock
+     * before an address lock and at most one of each, so two requests never wait for each other in a
+     * circle. MySQL before 5.7.5 holds one named lock per connection (a second GET_LOCK frees the first):
+     * the address's, taken last, is then the one held. False when a lock was not had within `$wait` seconds.
      */
     public function acquire(Requester $who, string $service, int $wait = self::WAIT_SECONDS): bool
     {
         global $wpdb;
-        $names = array_unique([self::name($service, 'v:' . $who->visitor), self::name($service, 'ip:' . $who->ipHash)]);
-        sort($names);
-        foreach ($names as $name) {
+        foreach ([self::name($service, 'v:' . $who->visitor), self::name($service, 'ip:' . $who->ipHash)] as $name) {
             // 1 taken, 0 timed out, NULL on an error (e.g. killed): only 1 counts.
             $got = $wpdb->get_var($wpdb->prepare('SELECT GET_LOCK(%s, %d)', $name, $wait));
             if ((string) $got !== '1') {
