@@ -630,6 +630,27 @@ describe("the WordPress plugin on a real WordPress", () => {
     expect(await message.locator(".praisonai-chat__stop").count()).toBe(0);
   }, 60_000);
 
+  it("after a reload while a job runs, shows the request again and follows it to its Download (proxy mode)", async () => {
+    const page = await userPage("alice");
+    await page.goto(pageUrl(site.pages.steps));
+    const proxy = page.locator(".praisonai-chat").nth(0);
+    await proxy.locator(".praisonai-chat__input").fill('{"steps": 6, "step_ms": 1000, "run": "reload"}');
+    await proxy.locator(".praisonai-chat__send").click();
+    const message = proxy.locator(".praisonai-chat__message");
+    await proxy.locator('.praisonai-chat__message[data-status="processing"]').waitFor({ timeout: 15_000 });
+    const id = await message.getAttribute("data-job-id");
+
+    await page.reload();
+    const again = page.locator(".praisonai-chat").nth(0).locator(".praisonai-chat__message");
+    await again.waitFor({ timeout: 10_000 });
+    expect(await again.getAttribute("data-job-id")).toBe(id);
+    expect(await again.locator(".praisonai-chat__request").textContent()).toContain('"run": "reload"');
+    await again.locator(".praisonai-chat__download").waitFor({ timeout: 30_000 });
+    expect(await again.getAttribute("data-status")).toBe("done");
+    // The direct-mode widget on the same page keeps its own list: nothing to resume there.
+    expect(await page.locator(".praisonai-chat").nth(1).locator(".praisonai-chat__message").count()).toBe(0);
+  }, 60_000);
+
   it("in direct mode, shows progress and stops the job with the WordPress token; the history records it", async () => {
     const page = await userPage("alice");
     const deletes: { url: string; auth?: string }[] = [];

@@ -11,7 +11,8 @@ const ASSETS = path.join(ROOT, "wordpress", "praisonai-svc", "assets");
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function startStandalonePage(o: { jwtSecret: string; issuer: string }) {
+/** `csp: false` serves the page without its policy, as many sites do (the widget must be safe there too). */
+export async function startStandalonePage(o: { jwtSecret: string; issuer: string; csp?: boolean }) {
   let lastCsp = "";
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -35,7 +36,10 @@ export async function startStandalonePage(o: { jwtSecret: string; issuer: string
     }
     const service = new URL(url.searchParams.get("service") ?? "http://127.0.0.1:1").origin;
     lastCsp = `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${service}; base-uri 'none'; form-action 'none'`;
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": lastCsp });
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      ...(o.csp === false ? {} : { "content-security-policy": lastCsp }),
+    });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Slides</title><link rel="stylesheet" href="/widget.css"></head><body>
 <div data-praisonai-chat data-label="Slides" data-service-url="${escapeHtml(service)}" data-token-url="/token"></div>

@@ -82,6 +82,12 @@ final class Service
         ];
     }
 
+    /** @return list<string> What the site holds for this service that must never reach a browser. */
+    public function secrets(): array
+    {
+        return array_values(array_filter([$this->apiKey, $this->jwtSecret, $this->jwtPrivateKey], static fn (string $s) => $s !== ''));
+    }
+
     public function isDirect(): bool
     {
         return $this->mode === self::MODE_DIRECT;

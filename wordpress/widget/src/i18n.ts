@@ -26,6 +26,7 @@ export const DEFAULT_STRINGS = {
   finishedFirst: "It finished before it could be stopped.",
   notStopped: "Cannot reach the service, so the job was not stopped. Try again in a moment.",
   download: "Download {filename}",
+  badLink: "The service sent a download link that is not a web address, so it was not opened.",
   fieldErrors: "The service could not accept this request:",
   tooMany: "Too many requests. Try again in {seconds} s.",
   networkRetry: "Cannot reach the service; retrying in {seconds} s…",

@@ -5,7 +5,9 @@ import type { WidgetConfig } from "./config.js";
 import { h, uid } from "./dom.js";
 import { ApiError, NetworkError } from "./http.js";
 import { createTranslate, type Translate } from "./i18n.js";
+import { webAddress } from "./link.js";
 import { contentTypeOf, readAttachment, summarize } from "./payload.js";
+import { pendingStore } from "./resume.js";
 import { pollingSource } from "./status.js";
 import { downloadButton, startThread } from "./thread.js";
 
@@ -22,13 +24,14 @@ export function mountPanel(root: HTMLElement, config: WidgetConfig): void {
   );
   root.replaceChildren(panel);
   if (!config.allowed) {
+    const login = webAddress(config.loginUrl);
     panel.append(
       h(
         "p",
         { class: "praisonai-chat__login" },
         t("loginRequired"),
         " ",
-        config.loginUrl ? h("a", { href: config.loginUrl }, t("login")) : "",
+        login ? h("a", { href: login }, t("login")) : "",
       ),
     );
     return;
@@ -87,6 +90,8 @@ export function mountPanel(root: HTMLElement, config: WidgetConfig): void {
     }
   };
   const status = pollingSource(api, { timeoutMs: (config.jobTimeoutS + QUEUE_MARGIN_S) * 1000 });
+  const pending = pendingStore(config);
+  const deps = { api, status, t, announce, jobTimeoutS: config.jobTimeoutS, forget: pending.remove };
   let count = 0;
 
   form.addEventListener("submit", async (event) => {
@@ -100,13 +105,9 @@ export function mountPanel(root: HTMLElement, config: WidgetConfig): void {
       showError("");
       input.value = "";
       api.report?.(job.job_id).catch(() => {});
-      startThread(thread, ++count, summarize(text), job, {
-        api,
-        status,
-        t,
-        announce,
-        jobTimeoutS: config.jobTimeoutS,
-      });
+      const summary = summarize(text);
+      pending.add({ job_id: job.job_id, summary });
+      startThread(thread, ++count, summary, job, deps);
       refreshRecent();
     } catch (e) {
       showError(...describe(e, t)); // the text stays in the box
@@ -137,6 +138,20 @@ export function mountPanel(root: HTMLElement, config: WidgetConfig): void {
     } catch (e) {
       showError(...describe(e, t));
     }
+  });
+
+  // Jobs this tab was following before a reload: read each once, then follow it as if just sent.
+  // One the service no longer knows (or not as this user, e.g. after logging out) is dropped quietly.
+  const resuming = pending.list().map(async (p) => {
+    try {
+      return { ...p, job: await api.status(p.job_id) };
+    } catch (e) {
+      if (e instanceof ApiError && !e.transient) return pending.remove(p.job_id);
+      return { ...p, job: { job_id: p.job_id, status: "queued" as const } }; // unreachable now: the watch retries
+    }
+  });
+  Promise.all(resuming).then((jobs) => {
+    for (const p of jobs) if (p) startThread(thread, ++count, p.summary, p.job, deps);
   });
 
   const recent = api.recent && config.signedIn ? recentFiles(api, t, showError) : undefined;

@@ -4,6 +4,7 @@ import type { Job, JobApi, JobStatus } from "./api.js";
 import { h } from "./dom.js";
 import { ApiError, NetworkError } from "./http.js";
 import type { Translate } from "./i18n.js";
+import { webAddress } from "./link.js";
 import { percentOf, progressAnnouncer, progressBar } from "./progress.js";
 import { type StatusSource, WatchTimeout } from "./status.js";
 
@@ -14,6 +15,8 @@ export interface ThreadDeps {
   /** Announces a status change in the widget's live region. */
   announce(text: string): void;
   jobTimeoutS: number;
+  /** Called once the widget stops following the job (its end shown, or given up on). */
+  forget?(jobId: string): void;
 }
 
 export function downloadButton(api: JobApi, t: Translate, job: Job, onError: (text: string) => void) {
@@ -26,7 +29,9 @@ export function downloadButton(api: JobApi, t: Translate, job: Job, onError: (te
     button.disabled = true;
     try {
       // A fresh signed link every time: links in the job object expire.
-      location.assign(await api.downloadUrl(job.job_id));
+      const link = webAddress(await api.downloadUrl(job.job_id));
+      if (link) location.assign(link);
+      else onError(t("badLink"));
     } catch (error) {
       onError(error instanceof Error ? error.message : String(error));
     } finally {
@@ -91,6 +96,7 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
   const finish = (final: Job) => {
     if (finished()) return;
     following.abort();
+    deps.forget?.(final.job_id);
     show(final);
     if (document.activeElement === stop) item.focus(); // the button goes; keep keyboard users in place
     stop.remove();
@@ -145,6 +151,7 @@ export function startThread(list: HTMLElement, n: number, summary: string, job: 
     .then(finish)
     .catch((error: unknown) => {
       if (finished()) return; // stopped by the visitor: the watch was called off
+      deps.forget?.(job.job_id);
       stop.remove();
       if (error instanceof WatchTimeout) fail(t("timeout", { minutes: Math.round(deps.jobTimeoutS / 60) }));
       else fail(error instanceof Error ? error.message : String(error));

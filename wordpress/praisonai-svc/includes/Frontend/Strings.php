@@ -37,6 +37,7 @@ final class Strings
             'finishedFirst' => __('It finished before it could be stopped.', 'praisonai-svc'),
             'notStopped' => __('Cannot reach the service, so the job was not stopped. Try again in a moment.', 'praisonai-svc'),
             'download' => __('Download {filename}', 'praisonai-svc'),
+            'badLink' => __('The service sent a download link that is not a web address, so it was not opened.', 'praisonai-svc'),
             'fieldErrors' => __('The service could not accept this request:', 'praisonai-svc'),
             'tooMany' => __('Too many requests. Try again in {seconds} s.', 'praisonai-svc'),
             'networkRetry' => __('Cannot reach the service; retrying in {seconds} s…', 'praisonai-svc'),

@@ -12,6 +12,7 @@ use PraisonAI\Svc\Service;
 use PraisonAI\Svc\ServiceClient;
 use PraisonAI\Svc\Settings;
 use PraisonAI\Svc\TokenIssuer;
+use PraisonAI\Svc\VisitorLock;
 
 final class JobsController
 {
@@ -98,15 +99,34 @@ final class JobsController
             return Problem::response(415, __('Send the payload as application/json or as YAML (application/yaml, application/x-yaml or text/yaml).', 'praisonai-svc'));
         }
         $who = Requester::current(true);
-        if ($who->isVisitor() && $this->store->visitorSubmissionsLastHour($who, $service->name) >= $service->visitorLimit) {
-            $wait = $this->store->visitorRetryAfter($who, $service->name);
-            /* translators: %d: hourly limit */
-            $detail = sprintf(
-                _n('Visitors may submit %d job an hour to this service.', 'Visitors may submit %d jobs an hour to this service.', $service->visitorLimit, 'praisonai-svc'),
-                $service->visitorLimit
-            );
-            return Problem::response(429, $detail, [], ['Retry-After' => (string) $wait]);
+        if (!$who->isVisitor()) {
+            return $this->forward($service, $who, $body, $type);
         }
+        // Counting the last hour and recording the new job must not interleave with the same visitor's
+        // other requests: the lock is held from the count until the job is recorded.
+        $lock = new VisitorLock();
+        if (!$lock->acquire($who, $service->name, (int) apply_filters('praisonai_svc_visitor_lock_wait', VisitorLock::WAIT_SECONDS))) {
+            return Problem::response(503, __('Your earlier request to this service is still being sent. Try again in a moment.', 'praisonai-svc'), [], ['Retry-After' => '5']);
+        }
+        try {
+            if ($this->store->visitorSubmissionsLastHour($who, $service->name) >= $service->visitorLimit) {
+                $wait = $this->store->visitorRetryAfter($who, $service->name);
+                /* translators: %d: hourly limit */
+                $detail = sprintf(
+                    _n('Visitors may submit %d job an hour to this service.', 'Visitors may submit %d jobs an hour to this service.', $service->visitorLimit, 'praisonai-svc'),
+                    $service->visitorLimit
+                );
+                return Problem::response(429, $detail, [], ['Retry-After' => (string) $wait]);
+            }
+            return $this->forward($service, $who, $body, $type);
+        } finally {
+            $lock->release();
+        }
+    }
+
+    /** Sends a checked submission to the service and records the job it accepted. */
+    private function forward(Service $service, Requester $who, string $body, string $type): \WP_REST_Response
+    {
         $client = new ServiceClient($service);
         $answer = $client->submit($body, $type, $client->apiKeyAuth());
         if (!$answer->reached()) {
@@ -116,7 +136,7 @@ final class JobsController
         if ($answer->ok() && is_array($job) && ServiceClient::isJobId((string) ($job['job_id'] ?? ''))) {
             $this->store->record((string) $job['job_id'], $service->name, Service::MODE_PROXY, $who, $job);
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     public function read(\WP_REST_Request $request): \WP_REST_Response
@@ -132,7 +152,7 @@ final class JobsController
         if ($answer->ok() && is_array($answer->json())) {
             $this->store->update($row->job_id, $answer->json());
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     /**
@@ -163,7 +183,7 @@ final class JobsController
                 $this->store->update($row->job_id, $finished->json());
             }
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     /** 302 to a fresh signed link; with Accept: application/json, the link as JSON. */
@@ -179,7 +199,7 @@ final class JobsController
         }
         $link = $answer->json()['download_url'] ?? null;
         if (!$answer->ok() || !is_string($link)) {
-            return Problem::relay($answer);
+            return Problem::relay($answer, $service->secrets());
         }
         if (!preg_match('#^https?://#i', $link)) {
             return Problem::response(502, __('The service sent a download link that is not a web address.', 'praisonai-svc'));
@@ -244,7 +264,7 @@ final class JobsController
         if ($answer->ok() && is_array($job)) {
             $this->store->record($id, $service->name, Service::MODE_DIRECT, $who, $job);
         }
-        return Problem::relay($answer);
+        return Problem::relay($answer, $service->secrets());
     }
 
     /** The service's example payload, from its OpenAPI document (cached for an hour). */
