@@ -1,9 +1,10 @@
 <?php
 
 // Serialises a visitor's submissions to a service, so that "count the last hour, then submit" cannot be
-// raced: without it, 8 parallel requests with a limit of 1 all read 0 and 4 got through (one per PHP
-// worker). MySQL's named locks (GET_LOCK) are held by the database connection, so they work across PHP
-// workers and web servers sharing the database, and are freed by the server if PHP dies mid-request.
+// raced: without it, 8 parallel requests with a limit of 1 each counted 0 before any was recorded, and 4-5
+// got through (about one per PHP worker). MySQL's named locks (GET_LOCK) are held by the database
+// connection, so they work across PHP workers and web servers sharing the database, and are freed by the
+// server if PHP dies mid-request.
 
 namespace PraisonAI\Svc;
 
