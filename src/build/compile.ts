@@ -54,7 +54,7 @@ export async function compileHandlers(entry: string): Promise<Compiled> {
       ),
       plugins: [packagesStayExternal, unmappedPackages, ownFileUrls(outfile)],
     });
-    // The project's own files: a start hashes each to tell whether the build is current, and zod's ~80
+    // The project's own files: a start hashes each to tell whether the build is current, and zod's 95
     // bundled files would only slow that down (an image builds after `npm ci`, so its zod is the bundled one).
     inputs = Object.keys(result.metafile.inputs)
       .map((input) => path.resolve(projectDir, input))
@@ -84,8 +84,8 @@ function describe(m: Message, projectDir: string): string {
  * find them. Each must resolve now, so a package missing from the image's production install
  * (`npm ci --omit=dev`) fails the image build, not a job.
  *
- * zod is the exception, bundled: as the ~80 separate ES modules of node_modules/zod it takes 60-90 ms to
- * load, bundled ~30 ms, and a `new service` handlers file imports it to declare its schema (start-up fix 11
+ * zod is the exception, bundled: as the 95 separate ES modules of node_modules/zod it takes 50-90 ms to
+ * load, bundled 25-45 ms, and a `new service` handlers file imports it to declare its schema (start-up fix 11
  * in docs/performance.md). It is safe to copy: pure JavaScript with no dependencies and no files of its own
  * to read, and praisonai-svc's CLI never imports it for a schema that came from it (it calls the schema's own
  * methods, src/app/validator.ts), so the process still holds one copy. Other packages stay external: their
@@ -127,10 +127,10 @@ const BUNDLED_PACKAGE = /^zod(\/|$)/;
 /**
  * Bundled packages' code (zod's) gets one source-map line per file instead of one per token: Node reads
  * dist/handlers.mjs.map as the service starts (source maps are on, for handlers.ts stack traces), and zod's
- * full mappings made it 450 kB instead of 20 kB, costing 15-30 ms of the 30-60 ms that bundling saves. Each
+ * full mappings made it 446 kB instead of 23 kB, costing 15-30 ms at start: most of what bundling saves. Each
  * such file carries an input map whose only mapping is its own first line, which esbuild composes into the
- * output; a stack frame inside zod then names the right zod file, at line 1. (An input map with no
- * mappings at all esbuild ignores, falling back to full mappings.)
+ * output; a stack frame inside zod then names a zod file at line 1 instead of the exact place (handlers.ts
+ * lines map as before). An input map with no mappings at all esbuild ignores, mapping every token again.
  */
 const unmappedPackages: Plugin = {
   name: "unmapped-packages",
