@@ -7,9 +7,10 @@
 //
 // A package dir holds package.json, bin/praisonai-svc.js and dist/ (a copy of the repository's, with
 // node_modules beside it or above it).
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { compileHandlers } from "../src/build/compile.js";
+import { outfileFor } from "../src/build/compile.js";
 import { freePort, startAzurite } from "../src/local/azurite.js";
 import { namespace, ourStorage, serviceEnv } from "./support/azure.js";
 import { cpuMs, FIXTURES, type Proc, startProcess, stopAll, waitForHealth } from "./support/procs.js";
@@ -29,15 +30,19 @@ try {
   const ns = namespace();
   await ourStorage(azurite.connectionString, ns);
   const env = { HOST: "127.0.0.1", ...serviceEnv(azurite.connectionString, ns) };
-  // As deployed: handlers.ts compiled by `praisonai-svc build`. Compiled inside each package dir (in its
-  // .praisonai-svc/, ignored by git), so that its `import "praisonai-svc"` loads that build, as in a
-  // service, not a third copy. The file may import packages only (no relative imports).
+  // As deployed: handlers.ts compiled by `praisonai-svc build`, each package's own (what it bundles is part
+  // of what is compared: B may bundle zod where A leaves it to node_modules). Compiled inside each package
+  // dir (in its .praisonai-svc/, ignored by git), so that its `import "praisonai-svc"` loads that build, as
+  // in a service, not a third copy. The file may import packages only (no relative imports).
   const source = readFileSync(path.resolve(handlersArg ?? path.join(FIXTURES, "noop-handlers.ts")), "utf8");
   const compiled = async (dir: string) => {
     const file = path.resolve(dir, ".praisonai-svc", "startup-ab", "handlers.ts");
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, source);
-    return (await compileHandlers(file)).outfile;
+    execFileSync(process.execPath, [path.resolve(dir, "bin/praisonai-svc.js"), "build", file], {
+      stdio: "ignore",
+    });
+    return outfileFor(file);
   };
   const cli = async (dir: string) => {
     const outfile = await compiled(dir);

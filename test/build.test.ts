@@ -2,8 +2,9 @@
 // devDependencies): the compiled file is what `api` and `worker` run, a job completes over HTTP against
 // Azurite, stack traces and import.meta.url still name the sources, a stale build never runs, and bad
 // sources fail the build with the file and line.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createServiceProject } from "../src/scaffold/generate.js";
 import { type CliProcess, ROOT, runCli, waitForHealth, waitForJob } from "./support/cli.js";
@@ -79,9 +80,9 @@ describe("praisonai-svc build", () => {
     expect(built.output()).toMatch(/Compiled handlers\.ts to dist\/handlers\.mjs in \d+ ms/);
     expect(await built.exited).toBe(0);
     const compiled = readFileSync(path.join(project, "dist", "handlers.mjs"), "utf8");
-    // Packages stay imports of node_modules; the project's code is in the file.
+    // Packages stay imports of node_modules, but zod, which is bundled; the project's code is in the file.
     expect(compiled).toMatch(/from "praisonai-svc"/);
-    expect(compiled).toMatch(/from "zod"/);
+    expect(compiled).not.toMatch(/from "zod"/);
     expect(compiled).toMatch(/sourceMappingURL=handlers\.mjs\.map/);
 
     const { text, logs } = await jobThrough("dist/handlers.mjs", { name: "Ada" });
@@ -89,6 +90,71 @@ describe("praisonai-svc build", () => {
     // Both roles ran the compiled file, not handlers.ts through tsx.
     expect(logs.match(/"event":"handlers_compiled"/g), logs).toHaveLength(2);
     expect(logs).not.toMatch(/build_stale/);
+  });
+
+  it("bundles zod, and the built service loads no other copy: none from node_modules to describe the schema or refuse a payload", async () => {
+    expect(await (await build()).exited).toBe(0);
+    // One copy of zod's code in the file (each zod class is declared once, by name).
+    const compiled = readFileSync(path.join(project, "dist", "handlers.mjs"), "utf8");
+    expect(compiled.match(/\$constructor\("\$ZodString",/g)).toHaveLength(1);
+    // zod's ~80 files map one line each, so Node's start-up reading of the map stays small.
+    expect(readFileSync(path.join(project, "dist", "handlers.mjs.map")).length).toBeLessThan(60_000);
+    // Every module Node loads from node_modules/zod, written down by a module hook in each process.
+    write(
+      "zod-loads/hooks.mjs",
+      'import { appendFileSync } from "node:fs";\n' +
+        "export async function load(url, context, next) {\n" +
+        '  if (url.includes("/node_modules/zod/")) appendFileSync(process.env.ZOD_LOADS, url + "\\n");\n' +
+        "  return next(url, context);\n}\n",
+    );
+    write(
+      "zod-loads/register.mjs",
+      'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n',
+    );
+    const loads = path.join(project, "zod-loads", "loaded.txt");
+    const env = userEnv({
+      ...isolatedEnv(),
+      HOST: "127.0.0.1",
+      PRAISONAI_SVC_LOG_LEVEL: "info",
+      NODE_OPTIONS: `--import=${pathToFileURL(path.join(project, "zod-loads", "register.mjs")).href}`,
+      ZOD_LOADS: loads,
+    });
+    // The hook sees zod when something imports it from node_modules (so that its silence below means something).
+    const control = await runToEnd(
+      process.execPath,
+      ["--input-type=module", "--eval", 'await import("zod");'],
+      project,
+      30_000,
+      env,
+    );
+    expect(control.code, control.out).toBe(0);
+    expect(readFileSync(loads, "utf8")).toMatch(/node_modules\/zod\/index\.js/);
+    rmSync(loads);
+
+    const api = runCli(["api", "dist/handlers.mjs", "--port", "0"], { bin, cwd: project, env });
+    try {
+      const [, url = ""] = await api.waitForOutput(
+        /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/,
+        60_000,
+      );
+      await waitForHealth(url, api);
+      // The schema, described by the bundled zod (the template's `name: z.string().min(1).max(100)`).
+      const doc = await (await fetch(`${url}/openapi.json`)).text();
+      expect(doc, api.output()).toMatch(/"name":\{"type":"string","minLength":1,"maxLength":100\}/);
+      const refused = await fetch(`${url}/jobs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "" }),
+      });
+      expect(refused.status).toBe(422);
+      const problem = (await refused.json()) as { errors: { path: string }[] };
+      expect(problem.errors.map((e) => e.path)).toEqual(["name"]);
+    } finally {
+      api.kill("SIGTERM");
+      expect(await api.exited, api.output()).toBe(0);
+    }
+    expect(existsSync(loads) ? readFileSync(loads, "utf8") : "").toBe("");
+    rmSync(path.join(project, "zod-loads"), { recursive: true });
   });
 
   it("keeps import.meta.url on each source file, and maps a stack trace to handlers.ts lines", async () => {

@@ -160,6 +160,12 @@ export const SECTIONS: { title: string; rows: Row[] }[] = [
       },
       { name: "startup_ms", what: "`praisonai-svc api dist/handlers.mjs` (ms)" },
       {
+        name: "startup_schema_ratio",
+        what: "the same for the handlers.ts `praisonai-svc new service` writes (a zod schema: the deployed default) ÷ bare Fastify",
+        goal: { op: "<=", value: 1.5 },
+      },
+      { name: "startup_schema_ms", what: "`praisonai-svc api dist/handlers.mjs` of a `new service` (ms)" },
+      {
         name: "startup_tsx_ratio",
         what: "`praisonai-svc api handlers.ts` (tsx compiles it at start: local development) ÷ bare Fastify",
       },

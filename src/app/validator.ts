@@ -1,5 +1,7 @@
 // How a payload is checked before it is queued: one interface, with a zod and a JSON Schema driver.
-import type { ZodType } from "zod";
+import type { ZodType, z } from "zod";
+
+type ToJSONSchemaParams = NonNullable<Parameters<typeof z.toJSONSchema>[1]>;
 
 export interface PayloadIssue {
   /** Where in the payload: `slides[0].title`, or `(root)`. */
@@ -35,18 +37,30 @@ export function zodValidator(schema: ZodType): PayloadValidator {
       };
     },
     async jsonSchema() {
-      // Imported here, not at the top: a service without a zod schema (no schema, or a Python handler's
-      // JSON Schema) then never loads zod before /health answers. With a zod schema the handlers file has
-      // loaded zod already, and this import finds it.
-      const { z } = await import("zod");
-      const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
+      const params: ToJSONSchemaParams = {
         io: "input",
         unrepresentable: "any",
         override: ({ zodSchema, jsonSchema }) => describeTrimmed(zodSchema, jsonSchema),
-      }) as Record<string, unknown>;
+      };
+      const { $schema: _drop, ...json } = (await toJSONSchema(schema, params)) as Record<string, unknown>;
       return json;
     },
   };
+}
+
+/**
+ * The schema described by the zod it was built with: zod 4's classic schemas carry `toJSONSchema()`, the
+ * same conversion as `z.toJSONSchema()` (each schema brings its own JSON Schema processor). `praisonai-svc
+ * build` bundles zod into dist/handlers.mjs, so importing "zod" here would load a second copy from
+ * node_modules (~60-90 ms and its memory) just to describe a schema the bundled copy can describe.
+ * A schema without the method (zod/mini's) goes through "zod" itself, imported only then: a service
+ * without a zod schema (no schema, or a Python handler's JSON Schema) never loads zod before /health answers.
+ */
+async function toJSONSchema(schema: ZodType, params: ToJSONSchemaParams): Promise<unknown> {
+  const own = (schema as { toJSONSchema?: unknown }).toJSONSchema;
+  if (typeof own === "function") return own.call(schema, params);
+  const { z } = await import("zod");
+  return z.toJSONSchema(schema, params);
 }
 
 /** What zod's own checks on a string look like (zod 4 internals: `.trim()` is an overwrite check). */

@@ -52,9 +52,13 @@ export async function compileHandlers(entry: string): Promise<Compiled> {
       define: Object.fromEntries(
         Object.entries(FILE_META).map(([meta, name]) => [`import.meta.${meta}`, name]),
       ),
-      plugins: [packagesStayExternal, ownFileUrls(outfile)],
+      plugins: [packagesStayExternal, unmappedPackages, ownFileUrls(outfile)],
     });
-    inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(projectDir, input));
+    // The project's own files: a start hashes each to tell whether the build is current, and zod's 95
+    // bundled files would only slow that down (an image builds after `npm ci`, so its zod is the bundled one).
+    inputs = Object.keys(result.metafile.inputs)
+      .map((input) => path.resolve(projectDir, input))
+      .filter((input) => !input.split(path.sep).includes("node_modules"));
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     if (!Array.isArray(failure.errors)) throw error;
@@ -76,8 +80,16 @@ function describe(m: Message, projectDir: string): string {
 
 /**
  * Packages (bare imports) are imported from node_modules at run time, as under tsx: one copy of
- * praisonai-svc and zod in the process, and native modules keep working. Each must resolve now, so a
- * package missing from the image's production install (`npm ci --omit=dev`) fails the image build, not a job.
+ * praisonai-svc in the process, native modules keep working, packages that read files beside their own code
+ * find them. Each must resolve now, so a package missing from the image's production install
+ * (`npm ci --omit=dev`) fails the image build, not a job.
+ *
+ * zod is the exception, bundled: as the 95 separate ES modules of node_modules/zod it takes 50-90 ms to
+ * load, bundled 25-45 ms, and a `new service` handlers file imports it to declare its schema (start-up fix 11
+ * in docs/performance.md). It is safe to copy: pure JavaScript with no dependencies and no files of its own
+ * to read, and praisonai-svc's CLI never imports it for a schema that came from it (it calls the schema's own
+ * methods, src/app/validator.ts), so the process still holds one copy. Other packages stay external: their
+ * load time is theirs to measure, and bundling one can break it (native modules, files read by path).
  */
 const packagesStayExternal: Plugin = {
   name: "packages-stay-external",
@@ -92,7 +104,9 @@ const packagesStayExternal: Plugin = {
         resolveDir: args.resolveDir,
         pluginData: CHECKING,
       });
-      if (found.errors.length === 0) return { path: args.path, external: true };
+      if (found.errors.length === 0) {
+        return BUNDLED_PACKAGE.test(args.path) ? { path: found.path } : { path: args.path, external: true };
+      }
       const name = args.path.startsWith("@")
         ? args.path.split("/").slice(0, 2).join("/")
         : args.path.split("/")[0];
@@ -107,6 +121,28 @@ const packagesStayExternal: Plugin = {
   },
 };
 const CHECKING = Symbol("resolving for the check");
+/** `zod`, `zod/v4`, `zod/mini`…: bundled (see packagesStayExternal). */
+const BUNDLED_PACKAGE = /^zod(\/|$)/;
+
+/**
+ * Bundled packages' code (zod's) gets one source-map line per file instead of one per token: Node reads
+ * dist/handlers.mjs.map as the service starts (source maps are on, for handlers.ts stack traces), and zod's
+ * full mappings made it 446 kB instead of 23 kB, costing 15-30 ms at start: most of what bundling saves. Each
+ * such file carries an input map whose only mapping is its own first line, which esbuild composes into the
+ * output; a stack frame inside zod then names a zod file at line 1 instead of the exact place (handlers.ts
+ * lines map as before). An input map with no mappings at all esbuild ignores, mapping every token again.
+ */
+const unmappedPackages: Plugin = {
+  name: "unmapped-packages",
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
+      if (!args.path.split(path.sep).includes("node_modules")) return undefined;
+      const map = { version: 3, sources: [path.basename(args.path)], names: [], mappings: "AAAA" };
+      const comment = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`;
+      return { contents: `${readFileSync(args.path, "utf8")}\n${comment}\n`, loader: "js" };
+    });
+  },
+};
 
 /** The bundle's own URL, taken once at its top (esbuild's banner), from which each file's URL is derived. */
 const BUNDLE_URL = "__praisonai_bundle_url";

@@ -90,7 +90,8 @@ npx praisonai-svc build                          # handlers.ts -> dist/handlers.
 npx praisonai-svc run dist/handlers.mjs
 \`\`\`
 
-Packages stay in \`node_modules\` (each must be in \`dependencies\`: the image installs no devDependencies), and
+Packages stay in \`node_modules\` (each must be in \`dependencies\`: the image installs no devDependencies;
+zod is the exception, copied into the file because it then loads faster), and
 \`import.meta.url\` still points at each source file, so files read relative to it are found where they are.
 A \`dist/handlers.mjs\` older than its sources is never run: the sources run through tsx, with a warning.
 

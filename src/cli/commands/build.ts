@@ -9,7 +9,7 @@ export function buildCommand(program: Command): void {
   program
     .command("build")
     .description(
-      "compile the handlers file and the project files it imports to dist/handlers.mjs (packages stay in node_modules)",
+      "compile the handlers file and the project files it imports to dist/handlers.mjs (packages stay in node_modules, but zod is bundled)",
     )
     .argument("[file]", "handlers file (default: handlers.ts, then handlers.js)")
     .action(async (file: string | undefined) => {
