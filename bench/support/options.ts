@@ -8,12 +8,8 @@ export interface Sizes {
   /** Time cap (s) and count cap of one API measurement. */
   loadSeconds: number;
   loadMax: number;
-  /**
-   * Seconds each target runs before its first round (JIT, connection pools), capped at `loadMax` calls. A time,
-   * not a count (a count warms a fast target for a fraction of the time it warms a slow or concurrency-1 one),
-   * and the same in quick and full runs, so both start their rounds from the same state.
-   */
-  warmupSeconds: number;
+  /** Rounds run before the measured ones and not kept (bench/api.ts says why); the same in quick and full. */
+  warmupRounds: number;
   /** Finished jobs the GET measurement reads. */
   seededJobs: number;
   /** End to end: completions skipped at the start, then segments of this many completions (one rate each). */
@@ -53,7 +49,7 @@ export const SIZES: Record<Mode, Sizes> = {
     rounds: 15,
     loadSeconds: 0.5,
     loadMax: 5000,
-    warmupSeconds: 1,
+    warmupRounds: 1,
     seededJobs: 32,
     e2eWarmup: 10,
     e2eSegment: 100,
@@ -76,7 +72,7 @@ export const SIZES: Record<Mode, Sizes> = {
     rounds: 5,
     loadSeconds: 0.5,
     loadMax: 5000,
-    warmupSeconds: 1,
+    warmupRounds: 1,
     seededJobs: 32,
     e2eWarmup: 5,
     e2eSegment: 30,
@@ -99,7 +95,7 @@ export const SIZES: Record<Mode, Sizes> = {
     // (at 0.2 s a loaded run once completed no POST at concurrency 16); loadMax ends it early when quiet.
     loadSeconds: 3,
     loadMax: 40,
-    warmupSeconds: 0.5,
+    warmupRounds: 0,
     seededJobs: 4,
     e2eWarmup: 2,
     e2eSegment: 5,
