@@ -166,11 +166,14 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
   if (typeof sample.download_url !== "string")
     throw new Error(`GET /jobs/{id} of a done job has no download_url`);
 
+  // Our API processes reach their steady rate only after a few thousand requests (V8 optimizing Fastify, the
+  // SDK and our code): a full run's 15 rounds caught more of that ramp than a quick run's 5 (api_post_ratio
+  // per round 0.62, 0.65, 0.64, 0.85, 0.72, then 0.82-1.02), so both first warm the services up by count.
+  for (const t of targets.filter((t) => t.name === "api"))
+    await runLoad({ concurrency: 16, total: sizes.serviceWarmupCalls, maxSeconds: 5 }, t.call).then(t.after);
   const samples = new Map<string, LoadResult[]>();
-  // The first `warmupRounds` rounds are run as the others and not kept: JIT, connection pools and Azurite's
-  // own warm-up land there, under the same interleaving as the measured rounds. (A second of warm-up per
-  // target before round 1 still left round 1 low: api_get_ratio's first round was the lowest of five in
-  // four of four quick runs, 0.35-0.45 against medians of 0.46-0.68.)
+  // Then `warmupRounds` rounds run as the others and not kept: the baselines' JIT, connection pools and
+  // Azurite's own warm-up land there, under the same interleaving as the measured rounds.
   for (let round = -sizes.warmupRounds; round < sizes.rounds; round++) {
     // Every other round in reverse order, so that neither side of a ratio always runs first (after the
     // other side's queue clean-up, or as the machine's load drifts within a round).

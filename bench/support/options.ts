@@ -8,7 +8,8 @@ export interface Sizes {
   /** Time cap (s) and count cap of one API measurement. */
   loadSeconds: number;
   loadMax: number;
-  /** Rounds run before the measured ones and not kept (bench/api.ts says why); the same in quick and full. */
+  /** Untimed requests (at most 5 s) to each of our API processes first, then rounds run and not kept (bench/api.ts says why). */
+  serviceWarmupCalls: number;
   warmupRounds: number;
   /** Finished jobs the GET measurement reads. */
   seededJobs: number;
@@ -49,6 +50,7 @@ export const SIZES: Record<Mode, Sizes> = {
     rounds: 15,
     loadSeconds: 0.5,
     loadMax: 5000,
+    serviceWarmupCalls: 2500,
     warmupRounds: 1,
     seededJobs: 32,
     e2eWarmup: 10,
@@ -72,6 +74,7 @@ export const SIZES: Record<Mode, Sizes> = {
     rounds: 5,
     loadSeconds: 0.5,
     loadMax: 5000,
+    serviceWarmupCalls: 2500,
     warmupRounds: 1,
     seededJobs: 32,
     e2eWarmup: 5,
@@ -95,6 +98,7 @@ export const SIZES: Record<Mode, Sizes> = {
     // (at 0.2 s a loaded run once completed no POST at concurrency 16); loadMax ends it early when quiet.
     loadSeconds: 3,
     loadMax: 40,
+    serviceWarmupCalls: 10,
     warmupRounds: 0,
     seededJobs: 4,
     e2eWarmup: 2,
