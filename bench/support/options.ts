@@ -86,7 +86,7 @@ export const SIZES: Record<Mode, Sizes> = {
     pickupIdleSamples: 1,
     pickupIdlePollMaxS: 1.5,
     startupRepeats: 3,
-    memoryJobs: 400,
+    memoryJobs: 250,
     memorySeconds: 30,
     idleWindowMs: 2000,
     historyJobs: 2_000,
