@@ -169,8 +169,10 @@ async function measure(ctx: ApiContext, agent: Agent, procs: Proc[]): Promise<vo
   // Our API processes reach their steady rate only after a few thousand requests (V8 optimizing Fastify, the
   // SDK and our code): a full run's 15 rounds caught more of that ramp than a quick run's 5 (api_post_ratio
   // per round 0.62, 0.65, 0.64, 0.85, 0.72, then 0.82-1.02), so both first warm the services up by count.
-  for (const t of targets.filter((t) => t.name === "api"))
-    await runLoad({ concurrency: 16, total: sizes.serviceWarmupCalls, maxSeconds: 5 }, t.call).then(t.after);
+  for (const t of targets.filter((t) => t.name === "api")) {
+    await runLoad({ concurrency: 16, total: sizes.serviceWarmupCalls, maxSeconds: 5 }, t.call);
+    await t.after?.();
+  }
   const samples = new Map<string, LoadResult[]>();
   // Then `warmupRounds` rounds run as the others and not kept: the baselines' JIT, connection pools and
   // Azurite's own warm-up land there, under the same interleaving as the measured rounds.

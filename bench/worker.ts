@@ -36,12 +36,6 @@ export const PYTHON_E2E_METRICS = [
   "python_handler_e2e_ratio",
 ];
 const QUICK_SKIPS = "measured in full runs only (the quick run's time budget)";
-const PYHANDLER_METRICS = [
-  "pyhandler_jobs_per_s_w1",
-  "pyhandler_cpu_ms_per_job_w1",
-  "pyhandler_jobs_per_s_w3",
-  "pyhandler_cpu_ms_per_job_w3",
-];
 export const BULLMQ_METRICS = ["bullmq_jobs_per_s_w1", "bullmq_jobs_per_s_w3", "bullmq_e2e_ratio"];
 
 export async function measureWorker(ctx: WorkerContext): Promise<void> {
@@ -56,7 +50,10 @@ export async function measureWorker(ctx: WorkerContext): Promise<void> {
   // figure of no goal, left to full runs like the peers (two turns with Python start-ups, ~7 s of a quick run).
   if (sizes.peers)
     systems.push({ key: "pyhandler", system: oursSystem(conn, path.join(FIXTURES, "noop-handlers.py")) });
-  else for (const name of PYHANDLER_METRICS) results.unavailable(name, QUICK_SKIPS);
+  else
+    for (const workers of WORKER_COUNTS)
+      for (const name of [`pyhandler_jobs_per_s_w${workers}`, `pyhandler_cpu_ms_per_job_w${workers}`])
+        results.unavailable(name, QUICK_SKIPS);
   if (ctx.python.ok) systems.push({ key: "python", system: pythonSystem(conn, ctx.python) });
   else for (const name of PYTHON_E2E_METRICS) results.unavailable(name, ctx.python.reason);
   const redis = sizes.peers ? await redisAvailable() : QUICK_SKIPS;

@@ -54,21 +54,21 @@ def _on_interrupt(_sig: int, _frame: Any) -> None:
     raise KeyboardInterrupt("the job was cancelled (timeout or shutdown)")
 
 
+_LOG_LEVELS = {logging.DEBUG: "debug", logging.WARNING: "warn", logging.ERROR: "error", logging.CRITICAL: "error"}
+
+
 class _FrameLogHandler(logging.Handler):
     """Turns records of the job's logger into log frames, so they become the job's structured log lines."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        from ._protocol import write_frame
+        from ._protocol import cut, write_frame
 
         try:
             message = self.format(record)
         except Exception:
             message = str(record.msg)
-        from ._protocol import cut
-
-        level = {logging.DEBUG: "debug", logging.WARNING: "warn", logging.ERROR: "error", logging.CRITICAL: "error"}
-        level_name = level.get(record.levelno, "info")
-        write_frame(OUT_FD, {"type": "log", "seq": state.seq, "level": level_name, "msg": cut(message)})
+        level = _LOG_LEVELS.get(record.levelno, "info")
+        write_frame(OUT_FD, {"type": "log", "seq": state.seq, "level": level, "msg": cut(message)})
 
 
 def _fatal(kind: str, message: str, detail: str = "") -> None:
@@ -306,7 +306,6 @@ def _mark_output_end(token: str, skip: bool = False) -> list:
 
 def _message(error: BaseException) -> str:
     from .errors import NonRetriableError
-
     from .result import ResultTypeError
 
     text = str(error)

@@ -57,16 +57,15 @@ export class FrameReader {
   }
 
   #parse(bytes: Buffer): Record<string, unknown> {
+    const start = () => JSON.stringify(bytes.subarray(0, 40).toString("utf8"));
     let header: unknown;
     try {
       header = JSON.parse(bytes.toString("utf8"));
     } catch {
-      this.#fail(`a header that is not JSON: ${JSON.stringify(bytes.subarray(0, 40).toString("utf8"))}`);
+      this.#fail(`a header that is not JSON: ${start()}`);
     }
     if (header === null || typeof header !== "object" || Array.isArray(header))
-      this.#fail(
-        `a header that is not a JSON object: ${JSON.stringify(bytes.subarray(0, 40).toString("utf8"))}`,
-      );
+      this.#fail(`a header that is not a JSON object: ${start()}`);
     return header as Record<string, unknown>;
   }
 

@@ -49,7 +49,7 @@ final class Problem
      *
      * @param list<string> $secrets The API key and token secrets of the service that answered.
      */
-    public static function relay(ServiceResponse $answer, array $secrets = []): \WP_REST_Response
+    public static function relay(ServiceResponse $answer, array $secrets): \WP_REST_Response
     {
         $json = $answer->json();
         if ($json === null) {
@@ -62,6 +62,8 @@ final class Problem
             return self::response(502, sprintf(__('The service answered with HTTP %d, which the site does not pass on.', 'praisonai-svc'), $answer->status));
         }
         $problem = $answer->status >= 400;
+        // Shorter strings are not secrets worth hiding (and blanking them would garble ordinary text).
+        $secrets = array_values(array_filter($secrets, static fn ($s) => is_string($s) && strlen($s) >= 8));
         $body = self::redact($problem ? self::problemFrom($json, $answer->status) : $json, $secrets);
         $response = new \WP_REST_Response($body, $answer->status);
         if ($problem) {
@@ -97,10 +99,13 @@ final class Problem
         return $problem;
     }
 
-    /** Every string in `$value` with each secret blanked (a service echoing a key must not pass it on). */
+    /**
+     * Every string in `$value` with each secret blanked (a service echoing a key must not pass it on).
+     *
+     * @param list<string> $secrets
+     */
     private static function redact(mixed $value, array $secrets): mixed
     {
-        $secrets = array_values(array_filter($secrets, static fn ($s) => is_string($s) && strlen($s) >= 8));
         if ($secrets === []) {
             return $value;
         }
